@@ -1,0 +1,47 @@
+#!/bin/sh
+# Install every Debian package tocsin needs to build, test and benchmark.
+# Idempotent and quick: apt-get runs only when something is missing.
+set -eu
+
+# Build and library packages (checked with dpkg).
+PACKAGES="
+build-essential
+meson
+ninja-build
+pkg-config
+python3
+clang-format
+libsqlite3-dev
+sqlite3
+libsodium-dev
+libinih-dev
+libutf8proc-dev
+libjson-c-dev
+zlib1g-dev
+libgmime-3.0-dev
+libmicrohttpd-dev
+libssl-dev
+libcmocka-dev
+"
+
+missing=""
+for p in $PACKAGES; do
+    if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null |
+        grep -q "install ok installed"; then
+        missing="$missing $p"
+    fi
+done
+
+if [ -z "$missing" ]; then
+    exit 0
+fi
+
+echo "deps: installing:$missing" >&2
+SUDO=""
+if [ "$(id -u)" -ne 0 ]; then
+    SUDO="sudo"
+fi
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq
+# shellcheck disable=SC2086
+$SUDO apt-get install -y -qq --no-install-recommends $missing >/dev/null

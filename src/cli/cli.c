@@ -1,0 +1,68 @@
+#include "cli.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "../store/casedir.h"
+#include "../util/error.h"
+
+int
+cli_usage_error(const char *cmd, const char *fmt, ...)
+{
+    va_list ap;
+
+    fprintf(stderr, "tocsin %s: ", cmd);
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fprintf(stderr, "\nTry 'tocsin %s --help'.\n", cmd);
+    return CLI_EXIT_USAGE;
+}
+
+const char *
+cli_case_dir(const char *cmd, const char *given)
+{
+    if (given != NULL)
+        return given;
+    if (casedir_is_case("."))
+        return ".";
+    fprintf(stderr,
+            "tocsin %s: the current directory is not a case; name one with "
+            "--case DIR (create one with 'tocsin init DIR')\n",
+            cmd);
+    return NULL;
+}
+
+int
+cli_exit_code(int status)
+{
+    switch (status) {
+    case TOCSIN_OK:
+        return CLI_EXIT_OK;
+    case TOCSIN_ENOTCASE:
+    case TOCSIN_ECONFIG:
+    case TOCSIN_EKEY:
+    case TOCSIN_ESCHEMA:
+    case TOCSIN_EEXIST:
+        return CLI_EXIT_CASE;
+    }
+    return CLI_EXIT_FAILURE;
+}
+
+int
+cli_parse_u64(const char *s, unsigned long long max, unsigned long long *out)
+{
+    unsigned long long v;
+    char *end;
+
+    if (s == NULL || *s < '0' || *s > '9')
+        return -1;
+    errno = 0;
+    v = strtoull(s, &end, 10);
+    if (errno != 0 || *end != '\0' || v > max)
+        return -1;
+    *out = v;
+    return 0;
+}

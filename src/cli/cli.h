@@ -1,0 +1,55 @@
+/*
+ * cli.h - the command-line front end: the command table, exit codes and the
+ * helpers every command shares.
+ */
+#ifndef TOCSIN_CLI_CLI_H
+#define TOCSIN_CLI_CLI_H
+
+#include "../util/buf.h"
+
+/* Exit codes (documented in tocsin(1)). */
+#define CLI_EXIT_OK 0      /* success */
+#define CLI_EXIT_FAILURE 1 /* the command failed: I/O, database, ... */
+#define CLI_EXIT_USAGE 2   /* bad command line */
+#define CLI_EXIT_CASE 3    /* no case, bad configuration, wrong key, or a
+                              case that exists where a new one was asked */
+
+/* One command: argv[0] is the command's name; returns an exit code. */
+struct cli_command {
+    const char *name;
+    const char *summary;
+    int (*run)(int argc, char **argv);
+};
+
+int cmd_init(int argc, char **argv);
+int cmd_run(int argc, char **argv);
+int cmd_synth(int argc, char **argv);
+
+/* The version string ("0.1.0"). */
+extern const char cli_version[];
+
+/*
+ * Print "tocsin CMD: message" and "Try 'tocsin CMD --help'." to standard
+ * error; returns CLI_EXIT_USAGE.
+ */
+int cli_usage_error(const char *cmd, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+/*
+ * The case directory a command works on: the --case value when given, else
+ * the current directory when it is a case. NULL (and a message) otherwise.
+ */
+const char *cli_case_dir(const char *cmd, const char *given);
+
+/* The exit code for a tocsin status: case errors CLI_EXIT_CASE, others
+ * CLI_EXIT_FAILURE, TOCSIN_OK CLI_EXIT_OK. */
+int cli_exit_code(int status);
+
+/*
+ * Parse a non-negative decimal integer (no sign, no spaces) at most max.
+ * Returns 0 and sets *out, or -1.
+ */
+int cli_parse_u64(const char *s, unsigned long long max,
+                  unsigned long long *out);
+
+#endif

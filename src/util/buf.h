@@ -1,0 +1,61 @@
+/*
+ * buf.h - the one growable byte buffer (the idea of curl's dynbuf).
+ *
+ * A buffer has a maximum fixed at buf_init(); an append that would pass it
+ * fails with TOCSIN_ELIMIT and leaves the buffer as it was. The contents are
+ * always NUL-terminated, so buf_str() is a C string when no NUL was appended.
+ * The members are visible only so that a buffer can live inside other
+ * structs; read them through the functions below.
+ */
+#ifndef TOCSIN_UTIL_BUF_H
+#define TOCSIN_UTIL_BUF_H
+
+#include <stdarg.h>
+#include <stddef.h>
+
+#include "error.h"
+
+struct buf {
+    char *data;
+    size_t len;
+    size_t cap;
+    size_t max;
+};
+
+/* Set up an empty buffer that may grow to max bytes (excluding the NUL). */
+void buf_init(struct buf *b, size_t max);
+
+/* Release the memory; the buffer may be used again after buf_init(). */
+void buf_free(struct buf *b);
+
+/* As buf_free(), but first overwrite the contents (plaintext PII, keys). */
+void buf_wipe(struct buf *b);
+
+/* Empty the buffer, keeping its memory. */
+void buf_reset(struct buf *b);
+
+/* Append bytes; TOCSIN_ELIMIT past the maximum, TOCSIN_ENOMEM. */
+TOCSIN_MUST_CHECK int buf_append(struct buf *b, const void *p, size_t n);
+TOCSIN_MUST_CHECK int buf_appends(struct buf *b, const char *s);
+TOCSIN_MUST_CHECK int buf_appendc(struct buf *b, char c);
+TOCSIN_MUST_CHECK int buf_printf(struct buf *b, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+TOCSIN_MUST_CHECK int buf_vprintf(struct buf *b, const char *fmt, va_list ap);
+
+/* Contents and length; buf_str() of an empty buffer is "". Borrowed until
+ * the next change to the buffer. */
+const char *buf_str(const struct buf *b);
+size_t buf_len(const struct buf *b);
+
+/* Shorten to n bytes (n <= length). */
+void buf_truncate(struct buf *b, size_t n);
+
+/* Take the contents out as a malloc'd NUL-terminated string (caller frees);
+ * the buffer is left empty. NULL when out of memory. */
+char *buf_detach(struct buf *b, size_t *len);
+
+/* Test hook: the realloc() the buffers use, to inject allocation failures.
+ * NULL restores the C library's. */
+void buf_set_realloc(void *(*fn)(void *, size_t));
+
+#endif
