@@ -59,6 +59,7 @@ main(int argc, char **argv)
         {NULL, 0, NULL, 0},
     };
     const struct cli_command *c;
+    char name[64];
     int ch;
 
     /* '+': stop at the first non-option, the command. */
@@ -98,6 +99,6 @@ main(int argc, char **argv)
         }
     }
     fprintf(stderr, "tocsin: '%s' is not a command. See 'tocsin --help'.\n",
-            argv[optind]);
+            log_escape(argv[optind], name, sizeof(name)));
     return CLI_EXIT_USAGE;
 }

@@ -44,11 +44,15 @@ progress_draw(struct progress *p, double now)
     double secs = now - p->started;
     double rate = secs > 0 ? (double)p->done / secs : 0;
 
-    if (p->total > 0)
-        fprintf(stderr, "\r\033[K%s: %llu/%llu (%.0f%%) %.0f/s", p->what,
-                (unsigned long long)p->done, (unsigned long long)p->total,
-                100.0 * (double)p->done / (double)p->total, rate);
-    else
+    if (p->total > 0 && rate > 0 && p->done <= p->total) {
+        double eta = (double)(p->total - p->done) / rate;
+
+        fprintf(stderr, "\r\033[K%s: %llu/%llu (%.0f%%) %.0f/s, ETA %d:%02d",
+                p->what, (unsigned long long)p->done,
+                (unsigned long long)p->total,
+                100.0 * (double)p->done / (double)p->total, rate,
+                (int)(eta / 60), (int)eta % 60);
+    } else
         fprintf(stderr, "\r\033[K%s: %llu %.0f/s", p->what,
                 (unsigned long long)p->done, rate);
     fflush(stderr);

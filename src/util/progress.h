@@ -1,8 +1,8 @@
 /*
  * progress.h - a progress line on a terminal.
  *
- * Draws "what: done/total (pct) rate/s" on standard error, at most ten times
- * a second, and only when standard error is a terminal and the log level is
+ * Draws "what: done/total (pct) rate/s, ETA m:ss" on standard error, at
+ * most ten times a second, and only when standard error is a terminal and the log level is
  * at least LOG_LEVEL_INFO; otherwise every call is a cheap no-op.
  */
 #ifndef TOCSIN_UTIL_PROGRESS_H
