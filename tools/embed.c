@@ -1,6 +1,6 @@
 /*
- * embed - turn data files into a C source file, so that the defaults a new
- * case gets (configuration, templates) are inside the tocsin binary.
+ * embed - turn data files into a C source file, so that the defaults for a
+ * new case (configuration, templates) are inside the tocsin binary.
  *
  * usage: embed OUTPUT.c STRIP-PREFIX FILE...
  * Writes `const struct embedded_file embedded_files[]`, one entry per FILE,

@@ -5,7 +5,8 @@
  *   DIR/case.key     the random master key, mode 0600 (see seal.h)
  *   DIR/case.db      the SQLite database every stage reads and writes
  *   DIR/templates/   message templates per language, copied from the
- *                    built-in defaults by casedir_init() and then the case's own
+ *                    built-in defaults by casedir_init(), then the case's
+ *                    own
  *
  * The directory is 0700. A directory is a case when case.ini, case.key
  * and case.db are all present.
@@ -19,9 +20,9 @@
 #include "seal.h"
 #include "store.h"
 
-#define CASEDIR_CONFIG "case.ini"
-#define CASEDIR_KEY "case.key"
-#define CASEDIR_DB "case.db"
+#define CASEDIR_CONFIG    "case.ini"
+#define CASEDIR_KEY       "case.key"
+#define CASEDIR_DB        "case.db"
 #define CASEDIR_TEMPLATES "templates"
 
 struct casedir;

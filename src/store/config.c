@@ -1,1 +1,1192 @@
-/* placeholder: being written */
+/*
+ * config.c - case.ini: read with inih, checked key by key.
+ *
+ * inih is fed through our own line reader, for three reasons:
+ *  - inih cuts lines longer than its buffer and parses the rest as a new
+ *    line; the reader refuses such a line instead, with its number;
+ *  - the reader counts the lines itself and sees each raw line, so every
+ *    message names the right line and sections are known even when empty
+ *    (inih does not report section headers to the handler, and truncates
+ *    long section names);
+ *  - inih (as Debian builds it) joins an indented line to the value of the
+ *    key above it, Python-configparser style. An indented "key = value" would
+ *    then vanish into the previous value. Here only the free-text keys
+ *    (description, measures, address) take continuation lines, joined with
+ *    a newline, and an indented line that looks like a key is refused.
+ * The first error wins: parsing stops there and its message is kept.
+ */
+#include "config.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <ini.h>
+
+#include "../util/fsutil.h"
+#include "../util/limits.h"
+#include "../util/log.h"
+
+const char *const config_categories[] = {
+    "name",        "customer_number",
+    "address",     "phone",
+    "email",       "iban",
+    "birth_date",  "id_document",
+    "national_id", "vat_number",
+    "notes",       "extra",
+    "password",    "call_records",
+    "location",    "invoices",
+    "id_scan",     "subscription",
+    "contract",    NULL,
+};
+
+/* How a value is checked and stored. */
+enum cfg_type {
+    CFG_STR,    /* one line of text */
+    CFG_TEXT,   /* text that may go on over indented lines */
+    CFG_DATE,   /* YYYY-MM-DD */
+    CFG_EMAIL,  /* local@domain */
+    CFG_FROM,   /* local@domain or Name <local@domain> */
+    CFG_LANG,   /* nl or en */
+    CFG_INT,    /* decimal in [min, max], stored in an int */
+    CFG_URL,    /* http(s)://... */
+    CFG_DOMAIN, /* host name */
+    CFG_LIST,   /* comma-separated data categories */
+};
+
+struct cfg_key {
+    const char *name;
+    enum cfg_type type;
+    size_t offset; /* into struct case_config, or config_brand for brands */
+    int required;
+    int min, max; /* CFG_INT */
+};
+
+#define CC(field) offsetof(struct case_config, field)
+#define CB(field) offsetof(struct config_brand, field)
+
+static const struct cfg_key cfg_incident_keys[] = {
+    {"name", CFG_STR, CC(incident_name), 1, 0, 0},
+    {"organisation", CFG_STR, CC(organisation), 1, 0, 0},
+    {"description", CFG_TEXT, CC(description), 0, 0, 0},
+    {"measures", CFG_TEXT, CC(measures), 0, 0, 0},
+    {"occurred", CFG_DATE, CC(occurred), 1, 0, 0},
+    {"detected", CFG_DATE, CC(detected), 0, 0, 0},
+    {"contained", CFG_DATE, CC(contained), 0, 0, 0},
+    {"authority_notified", CFG_DATE, CC(authority_notified), 0, 0, 0},
+    {"language", CFG_LANG, CC(language), 0, 0, 0},
+    {"minor_age", CFG_INT, CC(minor_age), 0, 0, 25},
+    {NULL, CFG_STR, 0, 0, 0, 0},
+};
+
+/* Their positions in cfg_data_keys. */
+#define CFG_DATA_TAKEN     0
+#define CFG_DATA_NOT_TAKEN 1
+
+static const struct cfg_key cfg_data_keys[] = {
+    {"taken", CFG_LIST, CC(taken), 0, 0, 0},
+    {"not_taken", CFG_LIST, CC(not_taken), 0, 0, 0},
+    {NULL, CFG_STR, 0, 0, 0, 0},
+};
+
+static const struct cfg_key cfg_retention_keys[] = {
+    {"ex_customer_months", CFG_INT, CC(retention_months), 0, 1, 240},
+    {NULL, CFG_STR, 0, 0, 0, 0},
+};
+
+static const struct cfg_key cfg_dpo_keys[] = {
+    {"name", CFG_STR, CC(dpo_name), 0, 0, 0},
+    {"email", CFG_EMAIL, CC(dpo_email), 1, 0, 0},
+    {"phone", CFG_STR, CC(dpo_phone), 0, 0, 0},
+    {"address", CFG_TEXT, CC(dpo_address), 0, 0, 0},
+    {NULL, CFG_STR, 0, 0, 0, 0},
+};
+
+static const struct cfg_key cfg_brand_keys[] = {
+    {"display_name", CFG_STR, CB(display_name), 0, 0, 0},
+    {"from", CFG_FROM, CB(from), 1, 0, 0},
+    {"reply_to", CFG_EMAIL, CB(reply_to), 1, 0, 0},
+    {"info_url", CFG_URL, CB(info_url), 1, 0, 0},
+    {"message_id_domain", CFG_DOMAIN, CB(message_id_domain), 1, 0, 0},
+    {"language", CFG_LANG, CB(language), 0, 0, 0},
+    {NULL, CFG_STR, 0, 0, 0, 0},
+};
+
+#define CFG_MAX_KEYS 16 /* keys in one section, with room to grow */
+
+enum cfg_section {
+    CFG_SEC_NONE = 0, /* before the first header */
+    CFG_SEC_INCIDENT,
+    CFG_SEC_DATA,
+    CFG_SEC_RETENTION,
+    CFG_SEC_DPO,
+    CFG_SEC_BRAND,
+    CFG_SEC_COUNT,
+};
+
+struct cfg_section_def {
+    const char *name;
+    const struct cfg_key *keys;
+};
+
+static const struct cfg_section_def cfg_sections[CFG_SEC_COUNT] = {
+    {"", NULL},
+    {"incident", cfg_incident_keys},
+    {"data", cfg_data_keys},
+    {"retention", cfg_retention_keys},
+    {"dpo", cfg_dpo_keys},
+    {"brand NAME", cfg_brand_keys},
+};
+
+/* What the reader found the current line to be. */
+enum cfg_line_kind {
+    CFG_LINE_OTHER,    /* blank, comment, or key = value */
+    CFG_LINE_SECTION,  /* [section] */
+    CFG_LINE_CONTINUE, /* indented text after a key: inih joins it */
+};
+
+struct cfg_parse {
+    const char *path; /* escaped, for messages */
+    const char *pos, *end;
+    int line; /* number of the line last handed to inih */
+    enum cfg_line_kind kind;
+    int have_prev; /* inih has a previous key in this section */
+
+    enum cfg_section sec;
+    size_t brand; /* index of the current brand when sec is a brand */
+    const struct cfg_key *last_key; /* set on the previous key line */
+
+    /* Line numbers: of each section header, of each key given. */
+    int sec_line[CFG_SEC_COUNT];
+    int key_line[CFG_SEC_COUNT][CFG_MAX_KEYS];
+    int brand_line[LIMIT_BRANDS];
+    int brand_key_line[LIMIT_BRANDS][CFG_MAX_KEYS];
+
+    struct case_config *cfg;
+    struct buf *why;
+    int rc; /* the first error */
+};
+
+/* Record the first error as "PATH:LINE: message". */
+static void cfg_error(struct cfg_parse *p, int line, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static void
+cfg_error(struct cfg_parse *p, int line, const char *fmt, ...)
+{
+    va_list ap;
+
+    if (p->rc != TOCSIN_OK)
+        return;
+    p->rc = TOCSIN_ECONFIG;
+    if (p->why == NULL)
+        return;
+    if (buf_printf(p->why, "%s:%d: ", p->path, line > 0 ? line : 1) !=
+        TOCSIN_OK)
+        return;
+    va_start(ap, fmt);
+    if (buf_vprintf(p->why, fmt, ap) != TOCSIN_OK) {
+        /* The message did not fit; the location alone must do. */
+    }
+    va_end(ap);
+}
+
+static void
+cfg_nomem(struct cfg_parse *p)
+{
+    if (p->rc != TOCSIN_OK)
+        return;
+    p->rc = TOCSIN_ENOMEM;
+    if (p->why != NULL && buf_appends(p->why, "out of memory") != TOCSIN_OK) {
+        /* nothing more to say */
+    }
+}
+
+/* The allowed keys of a section, for messages: "a, b, c". */
+static void
+cfg_key_names(const struct cfg_key *keys, char *out, size_t outsz)
+{
+    size_t at = 0;
+
+    out[0] = '\0';
+    for (; keys->name != NULL; keys++) {
+        int n = snprintf(out + at, outsz - at, "%s%s", at > 0 ? ", " : "",
+                         keys->name);
+
+        if (n < 0 || (size_t)n >= outsz - at)
+            return;
+        at += (size_t)n;
+    }
+}
+
+static void
+cfg_category_names(char *out, size_t outsz)
+{
+    size_t at = 0, i;
+
+    out[0] = '\0';
+    for (i = 0; config_categories[i] != NULL; i++) {
+        int n = snprintf(out + at, outsz - at, "%s%s", i > 0 ? ", " : "",
+                         config_categories[i]);
+
+        if (n < 0 || (size_t)n >= outsz - at)
+            return;
+        at += (size_t)n;
+    }
+}
+
+/* ---- value checks ---- */
+
+/*
+ * Valid UTF-8 without control characters (C0, DEL, C1): values reach mail
+ * headers, HTML and terminals.
+ */
+static int
+cfg_text_ok(const char *s)
+{
+    const unsigned char *p = (const unsigned char *)s;
+
+    while (*p != '\0') {
+        unsigned c = *p, n, i;
+        unsigned long cp;
+
+        if (c < 0x20 || c == 0x7f)
+            return 0;
+        if (c < 0x80) {
+            p++;
+            continue;
+        }
+        if (c >= 0xc2 && c <= 0xdf) {
+            n = 1;
+            cp = c & 0x1f;
+        } else if (c >= 0xe0 && c <= 0xef) {
+            n = 2;
+            cp = c & 0x0f;
+        } else if (c >= 0xf0 && c <= 0xf4) {
+            n = 3;
+            cp = c & 0x07;
+        } else {
+            return 0;
+        }
+        for (i = 1; i <= n; i++) {
+            if ((p[i] & 0xc0) != 0x80)
+                return 0;
+            cp = (cp << 6) | (p[i] & 0x3f);
+        }
+        if ((n == 2 && cp < 0x800) || (n == 3 && cp < 0x10000) ||
+            cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff) ||
+            (cp >= 0x80 && cp <= 0x9f))
+            return 0;
+        p += n + 1;
+    }
+    return 1;
+}
+
+static int
+cfg_is_leap(int y)
+{
+    return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+}
+
+/* YYYY-MM-DD and a day that exists. */
+static int
+cfg_date_ok(const char *s)
+{
+    static const int mdays[12] = {31, 28, 31, 30, 31, 30,
+                                  31, 31, 30, 31, 30, 31};
+    int i, y, m, d, dim;
+
+    if (strlen(s) != 10 || s[4] != '-' || s[7] != '-')
+        return 0;
+    for (i = 0; i < 10; i++)
+        if (i != 4 && i != 7 && !(s[i] >= '0' && s[i] <= '9'))
+            return 0;
+    y = (s[0] - '0') * 1000 + (s[1] - '0') * 100 + (s[2] - '0') * 10 +
+        (s[3] - '0');
+    m = (s[5] - '0') * 10 + (s[6] - '0');
+    d = (s[8] - '0') * 10 + (s[9] - '0');
+    if (y < 1 || m < 1 || m > 12 || d < 1)
+        return 0;
+    dim = mdays[m - 1] + (m == 2 && cfg_is_leap(y));
+    return d <= dim;
+}
+
+/* A host name: labels of letters, digits and '-', joined by dots. */
+static int
+cfg_domain_ok(const char *s, size_t n)
+{
+    size_t i, label = 0;
+
+    if (n == 0 || n > 253)
+        return 0;
+    for (i = 0; i < n; i++) {
+        char c = s[i];
+
+        if (c == '.') {
+            if (label == 0 || s[i - 1] == '-')
+                return 0;
+            label = 0;
+        } else if (isalnum((unsigned char)c) || (c == '-' && label > 0)) {
+            if (++label > 63)
+                return 0;
+        } else {
+            return 0;
+        }
+    }
+    return label > 0 && s[n - 1] != '-';
+}
+
+/* One '@' with text on both sides; no spaces or characters that need
+ * quoting in a header. */
+static int
+cfg_addr_ok(const char *s, size_t n)
+{
+    const char *at = memchr(s, '@', n);
+    size_t i, local;
+
+    if (at == NULL || memchr(at + 1, '@', n - (size_t)(at - s) - 1) != NULL)
+        return 0;
+    local = (size_t)(at - s);
+    if (local == 0 || local > 64)
+        return 0;
+    for (i = 0; i < local; i++) {
+        unsigned char c = (unsigned char)s[i];
+
+        if (c <= 0x20 || c >= 0x7f || strchr("<>()[]\\,;:\"", c) != NULL)
+            return 0;
+    }
+    return cfg_domain_ok(at + 1, n - local - 1);
+}
+
+/* "local@domain" or "Display Name <local@domain>". */
+static int
+cfg_from_ok(const char *s)
+{
+    size_t n = strlen(s);
+    const char *lt;
+    size_t i;
+
+    if (n == 0 || s[n - 1] != '>')
+        return cfg_addr_ok(s, n);
+    lt = strrchr(s, '<');
+    if (lt == NULL)
+        return 0;
+    for (i = 0; s + i < lt; i++)
+        if (strchr("<>\"", s[i]) != NULL)
+            return 0;
+    return cfg_addr_ok(lt + 1, n - (size_t)(lt - s) - 2);
+}
+
+/* http:// or https://, a host, and no spaces. */
+static int
+cfg_url_ok(const char *s)
+{
+    const char *host, *end;
+    size_t i;
+
+    if (strncmp(s, "https://", 8) == 0)
+        host = s + 8;
+    else if (strncmp(s, "http://", 7) == 0)
+        host = s + 7;
+    else
+        return 0;
+    for (i = 0; s[i] != '\0'; i++)
+        if ((unsigned char)s[i] <= 0x20 || (unsigned char)s[i] >= 0x7f ||
+            strchr("<>\"'`{}|\\^", s[i]) != NULL)
+            return 0;
+    end = host + strcspn(host, "/?#:");
+    return cfg_domain_ok(host, (size_t)(end - host));
+}
+
+static int
+cfg_lang_ok(const char *s)
+{
+    return strcmp(s, "nl") == 0 || strcmp(s, "en") == 0;
+}
+
+/* ---- storing values ---- */
+
+static void
+cfg_list_free(struct config_list *l)
+{
+    size_t i;
+
+    for (i = 0; i < l->count; i++)
+        free(l->items[i]);
+    free(l->items);
+    l->items = NULL;
+    l->count = 0;
+}
+
+static int
+cfg_category_known(const char *s, size_t n)
+{
+    size_t i;
+
+    for (i = 0; config_categories[i] != NULL; i++)
+        if (strlen(config_categories[i]) == n &&
+            memcmp(config_categories[i], s, n) == 0)
+            return 1;
+    return 0;
+}
+
+/* "a, b, c": every item a known category, none twice, none empty. */
+static void
+cfg_set_list(struct cfg_parse *p, const char *key, const char *value,
+             struct config_list *l)
+{
+    char esc[LIMIT_LOG_FIELD + 8], item[LIMIT_CONFIG_VALUE + 1];
+    const char *s = value;
+    size_t i;
+
+    for (;;) {
+        const char *comma = strchr(s, ',');
+        const char *b = s, *e = comma != NULL ? comma : s + strlen(s);
+        char **items;
+
+        while (b < e && isspace((unsigned char)*b))
+            b++;
+        while (e > b && isspace((unsigned char)e[-1]))
+            e--;
+        if (b == e) {
+            cfg_error(p, p->line,
+                      "empty item in '%s': separate categories with one "
+                      "comma each",
+                      key);
+            return;
+        }
+        memcpy(item, b, (size_t)(e - b));
+        item[e - b] = '\0';
+        if (!cfg_category_known(b, (size_t)(e - b))) {
+            char names[1024];
+
+            cfg_category_names(names, sizeof(names));
+            cfg_error(p, p->line,
+                      "unknown data category '%s' in '%s'; allowed: %s",
+                      log_escape(item, esc, sizeof(esc)), key, names);
+            return;
+        }
+        for (i = 0; i < l->count; i++) {
+            if (strcmp(l->items[i], item) == 0) {
+                cfg_error(p, p->line, "category '%s' is listed twice in '%s'",
+                          item, key);
+                return;
+            }
+        }
+        if (l->count >= LIMIT_CATEGORIES) {
+            cfg_error(p, p->line, "more than %d categories in '%s'",
+                      LIMIT_CATEGORIES, key);
+            return;
+        }
+        items = realloc(l->items, (l->count + 1) * sizeof(*items));
+        if (items == NULL) {
+            cfg_nomem(p);
+            return;
+        }
+        l->items = items;
+        l->items[l->count] = strdup(item);
+        if (l->items[l->count] == NULL) {
+            cfg_nomem(p);
+            return;
+        }
+        l->count++;
+        if (comma == NULL)
+            return;
+        s = comma + 1;
+    }
+}
+
+static void
+cfg_set_int(struct cfg_parse *p, const struct cfg_key *k, const char *value,
+            int *out)
+{
+    char esc[LIMIT_LOG_FIELD + 8];
+    long v;
+    char *end;
+
+    errno = 0;
+    v = value[0] >= '0' && value[0] <= '9' ? strtol(value, &end, 10) : -1;
+    if (v < 0 || errno != 0 || *end != '\0' || v < k->min || v > k->max) {
+        cfg_error(p, p->line,
+                  "'%s' is '%s'; it must be a whole number from %d "
+                  "to %d",
+                  k->name, log_escape(value, esc, sizeof(esc)), k->min,
+                  k->max);
+        return;
+    }
+    *out = (int)v;
+}
+
+/* Check value for key k and store it in base (a case_config or a brand). */
+static void
+cfg_set(struct cfg_parse *p, const struct cfg_key *k, const char *value,
+        char *base)
+{
+    char esc[LIMIT_LOG_FIELD + 8];
+    char **slot = (char **)(void *)(base + k->offset);
+
+    /* (A list's items are checked against the category names, and the
+     * whitespace around them, tabs too, is dropped.) */
+    if (k->type != CFG_LIST && !cfg_text_ok(value)) {
+        cfg_error(p, p->line,
+                  "the value of '%s' has a control character or is not "
+                  "valid UTF-8",
+                  k->name);
+        return;
+    }
+    if (value[0] == '\0')
+        return; /* empty: as if not given */
+    switch (k->type) {
+    case CFG_STR:
+    case CFG_TEXT:
+        break;
+    case CFG_DATE:
+        if (!cfg_date_ok(value)) {
+            cfg_error(p, p->line,
+                      "'%s' is '%s'; a date must be YYYY-MM-DD and exist "
+                      "(e.g. 2026-02-03)",
+                      k->name, log_escape(value, esc, sizeof(esc)));
+            return;
+        }
+        break;
+    case CFG_EMAIL:
+        if (!cfg_addr_ok(value, strlen(value))) {
+            cfg_error(p, p->line,
+                      "'%s' is not an e-mail address: it must be like "
+                      "name@example.org, one @ with text on both sides",
+                      k->name);
+            return;
+        }
+        break;
+    case CFG_FROM:
+        if (!cfg_from_ok(value)) {
+            cfg_error(p, p->line,
+                      "'%s' is not an e-mail address: it must be like "
+                      "name@example.org or Name <name@example.org>",
+                      k->name);
+            return;
+        }
+        break;
+    case CFG_LANG:
+        if (!cfg_lang_ok(value)) {
+            cfg_error(p, p->line, "'%s' is '%s'; it must be nl or en", k->name,
+                      log_escape(value, esc, sizeof(esc)));
+            return;
+        }
+        break;
+    case CFG_URL:
+        if (!cfg_url_ok(value)) {
+            cfg_error(p, p->line,
+                      "'%s' is not a web address: it must start with "
+                      "https:// and a host name, without spaces",
+                      k->name);
+            return;
+        }
+        break;
+    case CFG_DOMAIN:
+        if (!cfg_domain_ok(value, strlen(value))) {
+            cfg_error(p, p->line,
+                      "'%s' is '%s'; it must be a domain name such as "
+                      "mail.example.org",
+                      k->name, log_escape(value, esc, sizeof(esc)));
+            return;
+        }
+        break;
+    case CFG_INT:
+        cfg_set_int(p, k, value, (int *)(void *)(base + k->offset));
+        return;
+    case CFG_LIST:
+        cfg_set_list(p, k->name, value,
+                     (struct config_list *)(void *)(base + k->offset));
+        return;
+    }
+    *slot = strdup(value);
+    if (*slot == NULL)
+        cfg_nomem(p);
+}
+
+/* ---- the reader and the handler ---- */
+
+static const struct cfg_key *
+cfg_find_key(const struct cfg_key *keys, const char *name, size_t n,
+             size_t *index)
+{
+    size_t i;
+
+    for (i = 0; keys[i].name != NULL; i++) {
+        if (strlen(keys[i].name) == n && memcmp(keys[i].name, name, n) == 0) {
+            *index = i;
+            return &keys[i];
+        }
+    }
+    return NULL;
+}
+
+static int
+cfg_brand_id_ok(const char *s)
+{
+    size_t n = strlen(s), i;
+
+    if (n == 0 || n > LIMIT_BRAND_NAME)
+        return 0;
+    for (i = 0; i < n; i++)
+        if (!((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= '0' && s[i] <= '9') ||
+              s[i] == '_' || s[i] == '-'))
+            return 0;
+    return 1;
+}
+
+static void
+cfg_brand_section(struct cfg_parse *p, const char *id)
+{
+    struct case_config *cfg = p->cfg;
+    char esc[LIMIT_LOG_FIELD + 8];
+    size_t i;
+
+    if (!cfg_brand_id_ok(id)) {
+        cfg_error(p, p->line,
+                  "brand name '%s' is not allowed: use 1 to %d of a-z, 0-9, "
+                  "'_' and '-', as in [brand odido]",
+                  log_escape(id, esc, sizeof(esc)), LIMIT_BRAND_NAME);
+        return;
+    }
+    for (i = 0; i < cfg->nbrands; i++) {
+        if (strcmp(cfg->brands[i].id, id) == 0) {
+            cfg_error(p, p->line,
+                      "[brand %s] appears twice (first at line %d); give "
+                      "each brand one section",
+                      id, p->brand_line[i]);
+            return;
+        }
+    }
+    if (cfg->nbrands >= LIMIT_BRANDS) {
+        cfg_error(p, p->line, "more than %d brands", LIMIT_BRANDS);
+        return;
+    }
+    cfg->brands[cfg->nbrands].id = strdup(id);
+    if (cfg->brands[cfg->nbrands].id == NULL) {
+        cfg_nomem(p);
+        return;
+    }
+    p->brand_line[cfg->nbrands] = p->line;
+    p->brand = cfg->nbrands++;
+    p->sec = CFG_SEC_BRAND;
+}
+
+/* A "[name]" line (start points at '['). */
+static void
+cfg_section(struct cfg_parse *p, const char *start)
+{
+    char esc[LIMIT_LOG_FIELD + 8], name[LIMIT_CONFIG_VALUE + 1];
+    const char *close = strchr(start, ']'), *rest, *b, *e;
+    int i;
+
+    p->sec = CFG_SEC_NONE;
+    p->last_key = NULL;
+    if (close == NULL) {
+        cfg_error(p, p->line, "'[' without a closing ']'");
+        return;
+    }
+    for (rest = close + 1; isspace((unsigned char)*rest); rest++)
+        ;
+    if (*rest != '\0' && *rest != ';' && *rest != '#') {
+        cfg_error(p, p->line, "text after the section header's ']'");
+        return;
+    }
+    b = start + 1;
+    e = close;
+    while (b < e && isspace((unsigned char)*b))
+        b++;
+    while (e > b && isspace((unsigned char)e[-1]))
+        e--;
+    if ((size_t)(e - b) > LIMIT_CONFIG_VALUE) {
+        cfg_error(p, p->line, "section name too long");
+        return;
+    }
+    memcpy(name, b, (size_t)(e - b));
+    name[e - b] = '\0';
+
+    if (strncmp(name, "brand", 5) == 0 &&
+        (name[5] == '\0' || isspace((unsigned char)name[5]))) {
+        const char *id = name + 5;
+
+        while (isspace((unsigned char)*id))
+            id++;
+        cfg_brand_section(p, id);
+        return;
+    }
+    for (i = CFG_SEC_INCIDENT; i < CFG_SEC_BRAND; i++) {
+        if (strcmp(name, cfg_sections[i].name) == 0) {
+            if (p->sec_line[i] != 0) {
+                cfg_error(p, p->line,
+                          "[%s] appears twice (first at line %d); put its "
+                          "keys in one section",
+                          name, p->sec_line[i]);
+                return;
+            }
+            p->sec_line[i] = p->line;
+            p->sec = (enum cfg_section)i;
+            return;
+        }
+    }
+    cfg_error(p, p->line,
+              "unknown section [%s]; allowed: [incident], [data], "
+              "[retention], [dpo], [brand NAME]",
+              log_escape(name, esc, sizeof(esc)));
+}
+
+/*
+ * Hand inih the next line, whole: fgets semantics with num bytes of room.
+ * Sees each line before inih does, to follow sections and to tell the
+ * handler whether inih will treat the line as a continuation.
+ */
+static char *
+cfg_reader(char *str, int num, void *stream)
+{
+    struct cfg_parse *p = stream;
+    const char *nl, *start;
+    size_t n, content;
+
+    if (p->rc != TOCSIN_OK || p->pos >= p->end)
+        return NULL;
+    nl = memchr(p->pos, '\n', (size_t)(p->end - p->pos));
+    n = nl != NULL ? (size_t)(nl - p->pos) + 1 : (size_t)(p->end - p->pos);
+    p->line++;
+    content = n;
+    if (content > 0 && p->pos[content - 1] == '\n')
+        content--;
+    if (content > 0 && p->pos[content - 1] == '\r')
+        content--;
+    /* inih needs room for "\r\n" and the NUL beyond the content. */
+    if (num < 4 || content > (size_t)num - 3) {
+        cfg_error(p, p->line,
+                  "line longer than %d characters; write a long text over "
+                  "several indented lines (description, measures, address)",
+                  num - 3);
+        return NULL;
+    }
+    memcpy(str, p->pos, n);
+    str[n] = '\0';
+    p->pos += n;
+
+    /* Classify as inih will: comments first, then continuations (an
+     * indented line after a key, even one that looks like a section),
+     * then sections. */
+    start = str;
+    if (p->line == 1 && strncmp(start, "\xef\xbb\xbf", 3) == 0)
+        start += 3;
+    while (isspace((unsigned char)*start))
+        start++;
+    p->kind = CFG_LINE_OTHER;
+    if (*start == '\0' || *start == ';' || *start == '#')
+        return str;
+    if (p->have_prev && start > str) {
+        p->kind = CFG_LINE_CONTINUE;
+        return str;
+    }
+    if (*start == '[') {
+        p->kind = CFG_LINE_SECTION;
+        p->have_prev = 0;
+        cfg_section(p, start);
+    }
+    return str;
+}
+
+/* Does text look like "key = ..." or "key: ..." for a key of keys? */
+static const struct cfg_key *
+cfg_looks_like_key(const struct cfg_key *keys, const char *text)
+{
+    size_t n = 0, i;
+
+    while (text[n] == '_' || (text[n] >= 'a' && text[n] <= 'z'))
+        n++;
+    i = n;
+    while (text[i] == ' ' || text[i] == '\t')
+        i++;
+    if (n == 0 || (text[i] != '=' && text[i] != ':'))
+        return NULL;
+    return cfg_find_key(keys, text, n, &i);
+}
+
+/* An indented line after a key: inih hands its text as more value. */
+static int
+cfg_continue(struct cfg_parse *p, const char *text)
+{
+    const struct cfg_key *k = p->last_key, *looks;
+    char **slot;
+    char *joined;
+    size_t have, add;
+
+    if (k == NULL)
+        return 1; /* the key line was refused already */
+    if (text[0] == '[') {
+        cfg_error(p, p->line,
+                  "indented section header would become part of the value "
+                  "of '%s'; start it at the beginning of its line",
+                  k->name);
+        return 0;
+    }
+    looks = cfg_looks_like_key(cfg_sections[p->sec].keys, text);
+    if (looks != NULL) {
+        cfg_error(p, p->line,
+                  "indented '%s' would become part of the value of '%s'; "
+                  "start every key at the beginning of its line",
+                  looks->name, k->name);
+        return 0;
+    }
+    if (k->type != CFG_TEXT) {
+        cfg_error(p, p->line,
+                  "indented line would continue the value of '%s', which "
+                  "takes one line; remove the indentation (only "
+                  "description, measures and address go on over indented "
+                  "lines)",
+                  k->name);
+        return 0;
+    }
+    if (!cfg_text_ok(text)) {
+        cfg_error(p, p->line,
+                  "the value of '%s' has a control character or is not "
+                  "valid UTF-8",
+                  k->name);
+        return 0;
+    }
+    slot = (char **)(void *)((p->sec == CFG_SEC_BRAND
+                                  ? (char *)&p->cfg->brands[p->brand]
+                                  : (char *)p->cfg) +
+                             k->offset);
+    have = *slot != NULL ? strlen(*slot) : 0;
+    add = strlen(text);
+    if (have + 1 + add > LIMIT_CONFIG_VALUE) {
+        cfg_error(p, p->line, "the value of '%s' is longer than %d bytes",
+                  k->name, LIMIT_CONFIG_VALUE);
+        return 0;
+    }
+    joined = malloc(have + 1 + add + 1);
+    if (joined == NULL) {
+        cfg_nomem(p);
+        return 0;
+    }
+    if (have > 0) {
+        memcpy(joined, *slot, have);
+        joined[have++] = '\n';
+    }
+    memcpy(joined + have, text, add + 1);
+    free(*slot);
+    *slot = joined;
+    return 1;
+}
+
+static int
+cfg_handler(void *user, const char *section, const char *name,
+            const char *value)
+{
+    struct cfg_parse *p = user;
+    char esc[LIMIT_LOG_FIELD + 8], names[512];
+    const struct cfg_key *k, *keys;
+    size_t idx;
+    int *line_slot;
+    char *base;
+
+    (void)section; /* the reader follows sections itself */
+    if (p->rc != TOCSIN_OK)
+        return 0;
+    if (p->kind == CFG_LINE_CONTINUE)
+        return cfg_continue(p, value);
+    p->have_prev = 1;
+    p->last_key = NULL;
+    if (p->sec == CFG_SEC_NONE) {
+        cfg_error(p, p->line,
+                  "'%s' outside a section; put keys under [incident], "
+                  "[data], [retention], [dpo] or [brand NAME]",
+                  log_escape(name, esc, sizeof(esc)));
+        return 0;
+    }
+    keys = cfg_sections[p->sec].keys;
+    k = cfg_find_key(keys, name, strlen(name), &idx);
+    if (k == NULL) {
+        cfg_key_names(keys, names, sizeof(names));
+        cfg_error(p, p->line, "unknown key '%s' in [%s]; allowed: %s",
+                  log_escape(name, esc, sizeof(esc)),
+                  p->sec == CFG_SEC_BRAND ? "brand NAME"
+                                          : cfg_sections[p->sec].name,
+                  names);
+        return 0;
+    }
+    if (p->sec == CFG_SEC_BRAND) {
+        line_slot = &p->brand_key_line[p->brand][idx];
+        base = (char *)&p->cfg->brands[p->brand];
+    } else {
+        line_slot = &p->key_line[p->sec][idx];
+        base = (char *)p->cfg;
+    }
+    if (*line_slot != 0) {
+        cfg_error(p, p->line, "'%s' is given twice (first at line %d)",
+                  k->name, *line_slot);
+        return 0;
+    }
+    *line_slot = p->line;
+    if (strlen(value) > LIMIT_CONFIG_VALUE) {
+        cfg_error(p, p->line, "the value of '%s' is longer than %d bytes",
+                  k->name, LIMIT_CONFIG_VALUE);
+        return 0;
+    }
+    cfg_set(p, k, value, base);
+    if (p->rc != TOCSIN_OK)
+        return 0;
+    p->last_key = k;
+    return 1;
+}
+
+/* ---- checks over the whole file ---- */
+
+/* Required keys of one section; line is its header, or 0 if absent. */
+static void
+cfg_require(struct cfg_parse *p, const char *secname,
+            const struct cfg_key *keys, const char *base, int line)
+{
+    for (; keys->name != NULL && p->rc == TOCSIN_OK; keys++) {
+        if (!keys->required ||
+            *(char *const *)(const void *)(base + keys->offset) != NULL)
+            continue;
+        if (line == 0)
+            cfg_error(p, p->line,
+                      "no [%s] section; add one with at least %s = ...",
+                      secname, keys->name);
+        else
+            cfg_error(p, line, "[%s] has no '%s'; add %s = ...", secname,
+                      keys->name, keys->name);
+    }
+}
+
+/* later must not be before earlier (both YYYY-MM-DD or NULL). */
+static void
+cfg_order(struct cfg_parse *p, const char *later, const char *lname,
+          const char *earlier, const char *ename)
+{
+    size_t li, ei;
+
+    if (later == NULL || earlier == NULL || strcmp(later, earlier) >= 0)
+        return;
+    if (cfg_find_key(cfg_incident_keys, lname, strlen(lname), &li) == NULL ||
+        cfg_find_key(cfg_incident_keys, ename, strlen(ename), &ei) == NULL)
+        return;
+    cfg_error(p, p->key_line[CFG_SEC_INCIDENT][li],
+              "%s (%s) is before %s (%s)", lname, later, ename, earlier);
+}
+
+static int
+cfg_set_default(char **slot, const char *value)
+{
+    if (*slot != NULL)
+        return TOCSIN_OK;
+    *slot = strdup(value);
+    return *slot != NULL ? TOCSIN_OK : TOCSIN_ENOMEM;
+}
+
+static void
+cfg_finish(struct cfg_parse *p)
+{
+    struct case_config *cfg = p->cfg;
+    const struct config_list *t = &cfg->taken, *nt = &cfg->not_taken;
+    size_t i, j;
+    char name[LIMIT_BRAND_NAME + 16];
+
+    cfg_require(p, "incident", cfg_incident_keys, (const char *)cfg,
+                p->sec_line[CFG_SEC_INCIDENT]);
+    cfg_order(p, cfg->detected, "detected", cfg->occurred, "occurred");
+    cfg_order(p, cfg->contained, "contained", cfg->occurred, "occurred");
+    if (cfg->detected != NULL)
+        cfg_order(p, cfg->authority_notified, "authority_notified",
+                  cfg->detected, "detected");
+    else
+        cfg_order(p, cfg->authority_notified, "authority_notified",
+                  cfg->occurred, "occurred");
+    for (i = 0; i < t->count && p->rc == TOCSIN_OK; i++) {
+        for (j = 0; j < nt->count; j++) {
+            int lt, ln;
+
+            if (strcmp(t->items[i], nt->items[j]) != 0)
+                continue;
+            lt = p->key_line[CFG_SEC_DATA][CFG_DATA_TAKEN];
+            ln = p->key_line[CFG_SEC_DATA][CFG_DATA_NOT_TAKEN];
+            cfg_error(p, lt > ln ? lt : ln,
+                      "category '%s' is both taken (line %d) and not_taken "
+                      "(line %d)",
+                      t->items[i], lt, ln);
+            break;
+        }
+    }
+    cfg_require(p, "dpo", cfg_dpo_keys, (const char *)cfg,
+                p->sec_line[CFG_SEC_DPO]);
+    if (p->rc == TOCSIN_OK && cfg->nbrands == 0)
+        cfg_error(p, p->line,
+                  "no [brand NAME] section; add one for every brand that "
+                  "sends messages, e.g. [brand odido]");
+    for (i = 0; i < cfg->nbrands && p->rc == TOCSIN_OK; i++) {
+        snprintf(name, sizeof(name), "brand %s", cfg->brands[i].id);
+        cfg_require(p, name, cfg_brand_keys, (const char *)&cfg->brands[i],
+                    p->brand_line[i]);
+    }
+    if (p->rc != TOCSIN_OK)
+        return;
+
+    if (cfg_set_default(&cfg->language, "nl") != TOCSIN_OK) {
+        cfg_nomem(p);
+        return;
+    }
+    for (i = 0; i < cfg->nbrands; i++) {
+        struct config_brand *b = &cfg->brands[i];
+
+        if (cfg_set_default(&b->display_name, b->id) != TOCSIN_OK ||
+            cfg_set_default(&b->language, cfg->language) != TOCSIN_OK) {
+            cfg_nomem(p);
+            return;
+        }
+    }
+}
+
+static size_t
+cfg_line_of(const char *text, size_t at)
+{
+    size_t line = 1, i;
+
+    for (i = 0; i < at; i++)
+        if (text[i] == '\n')
+            line++;
+    return line;
+}
+
+int
+config_load(const char *path, struct case_config **out, struct buf *why)
+{
+    char esc[LIMIT_LOG_FIELD + 8];
+    struct cfg_parse *p = NULL;
+    struct case_config *cfg = NULL;
+    char *text = NULL;
+    const char *nul;
+    size_t len;
+    int rc, irc;
+
+    *out = NULL;
+    log_escape(path, esc, sizeof(esc));
+    rc = fs_read_file(path, LIMIT_CONFIG_BYTES, &text, &len);
+    if (rc != TOCSIN_OK) {
+        int ok = TOCSIN_OK;
+
+        if (why == NULL)
+            return rc;
+        if (rc == TOCSIN_ENOENT)
+            ok = buf_printf(why, "%s: no such file", esc);
+        else if (rc == TOCSIN_ELIMIT)
+            ok = buf_printf(why, "%s: larger than %u bytes", esc,
+                            LIMIT_CONFIG_BYTES);
+        else if (rc == TOCSIN_EIO)
+            ok = buf_printf(why, "%s: %s", esc, strerror(errno));
+        else
+            ok = buf_printf(why, "%s: %s", esc, tocsin_strerror(rc));
+        (void)ok; /* the code says it all when the text does not fit */
+        return rc;
+    }
+    nul = memchr(text, '\0', len);
+    if (nul != NULL) {
+        if (why != NULL &&
+            buf_printf(why, "%s:%zu: a NUL byte; case.ini is text", esc,
+                       cfg_line_of(text, (size_t)(nul - text))) != TOCSIN_OK) {
+            /* the code says it */
+        }
+        free(text);
+        return TOCSIN_ECONFIG;
+    }
+
+    p = calloc(1, sizeof(*p));
+    cfg = calloc(1, sizeof(*cfg));
+    if (p == NULL || cfg == NULL) {
+        rc = TOCSIN_ENOMEM;
+        goto out;
+    }
+    cfg->brands = calloc(LIMIT_BRANDS, sizeof(*cfg->brands));
+    if (cfg->brands == NULL) {
+        rc = TOCSIN_ENOMEM;
+        goto out;
+    }
+    cfg->minor_age = 16;
+    cfg->retention_months = 24;
+
+    p->path = esc;
+    p->pos = text;
+    p->end = text + len;
+    p->cfg = cfg;
+    p->why = why;
+    irc = ini_parse_stream(cfg_reader, p, cfg_handler, p);
+    if (p->rc == TOCSIN_OK && irc == -2)
+        cfg_nomem(p);
+    else if (p->rc == TOCSIN_OK && irc != 0)
+        cfg_error(p, irc,
+                  "expected 'key = value', '[section]' or a comment (';' "
+                  "at the start of the line)");
+    if (p->rc == TOCSIN_OK)
+        cfg_finish(p);
+    rc = p->rc;
+out:
+    free(p);
+    free(text);
+    if (rc != TOCSIN_OK) {
+        config_free(cfg);
+        return rc;
+    }
+    *out = cfg;
+    return TOCSIN_OK;
+}
+
+void
+config_free(struct case_config *cfg)
+{
+    size_t i;
+
+    if (cfg == NULL)
+        return;
+    free(cfg->incident_name);
+    free(cfg->organisation);
+    free(cfg->description);
+    free(cfg->measures);
+    free(cfg->occurred);
+    free(cfg->detected);
+    free(cfg->contained);
+    free(cfg->authority_notified);
+    free(cfg->language);
+    cfg_list_free(&cfg->taken);
+    cfg_list_free(&cfg->not_taken);
+    free(cfg->dpo_name);
+    free(cfg->dpo_email);
+    free(cfg->dpo_phone);
+    free(cfg->dpo_address);
+    if (cfg->brands != NULL) {
+        for (i = 0; i < cfg->nbrands; i++) {
+            struct config_brand *b = &cfg->brands[i];
+
+            free(b->id);
+            free(b->display_name);
+            free(b->from);
+            free(b->reply_to);
+            free(b->info_url);
+            free(b->message_id_domain);
+            free(b->language);
+        }
+        free(cfg->brands);
+    }
+    free(cfg);
+}
+
+const struct config_brand *
+config_brand(const struct case_config *cfg, const char *id)
+{
+    size_t i;
+
+    for (i = 0; i < cfg->nbrands; i++)
+        if (strcmp(cfg->brands[i].id, id) == 0)
+            return &cfg->brands[i];
+    return NULL;
+}

@@ -35,7 +35,8 @@ struct case_config {
     char *incident_name;
     char *organisation;
     char *description;
-    char *occurred;           /* YYYY-MM-DD, like every date below */
+    char *measures; /* what was and is being done; for messages */
+    char *occurred; /* YYYY-MM-DD, like every date below */
     char *detected;
     char *contained;
     char *authority_notified; /* may be NULL: not yet */

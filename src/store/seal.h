@@ -18,7 +18,7 @@
 #include "../util/buf.h"
 #include "../util/error.h"
 
-#define SEAL_HASH_BYTES 32
+#define SEAL_HASH_BYTES    32
 #define SEAL_KEY_CHECK_HEX 32 /* hex digits of seal_key_check() */
 
 struct seal;

@@ -1,1 +1,461 @@
-/* placeholder: being written */
+/*
+ * store.c - the case database on SQLite.
+ *
+ * The connection runs in WAL mode (readers do not block the writer), with
+ * synchronous=NORMAL (a commit is durable once checkpointed; a power cut
+ * loses at most the last transactions, never consistency), foreign keys on
+ * and a busy timeout so that a reader beside a writer waits instead of
+ * failing. Statements that are reused are prepared once and kept.
+ */
+#include "store.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <sqlite3.h>
+
+#include "../util/limits.h"
+
+/*
+ * The schema, as an ordered list of migrations: migrations[i] takes a
+ * database from user_version i to i + 1, and the latest version is the
+ * length of this array. To change the schema, append one string at the end.
+ * RULE: never edit, reorder or remove a migration once it has been
+ * released: databases in the field are already past it, and only the
+ * migrations after their version will ever run on them.
+ */
+static const char *const store_migrations[] = {
+    /* 1: case-wide facts and the run log. */
+    "CREATE TABLE meta(\n"
+    "    key TEXT PRIMARY KEY,\n"
+    "    value TEXT NOT NULL\n"
+    ");\n"
+    "CREATE TABLE runs(\n"
+    "    id INTEGER PRIMARY KEY,\n"
+    "    command TEXT NOT NULL,\n"
+    "    started_at TEXT NOT NULL,\n" /* UTC, ISO 8601 */
+    "    ended_at TEXT,\n"            /* NULL while running or crashed */
+    "    status INTEGER,\n"
+    "    summary TEXT\n" /* JSON: counts only */
+    ");\n",
+};
+
+#define STORE_NMIGRATIONS                                                     \
+    ((int)(sizeof(store_migrations) / sizeof(store_migrations[0])))
+
+/* UTC now as ISO 8601, in SQL. */
+#define STORE_NOW "strftime('%Y-%m-%dT%H:%M:%SZ', 'now')"
+
+struct store {
+    sqlite3 *db;
+    int readonly;
+    int in_tx;
+    sqlite3_stmt *meta_get;
+    sqlite3_stmt *meta_set;
+    sqlite3_stmt *run_begin;
+    sqlite3_stmt *run_end;
+    char errmsg[LIMIT_STORE_ERRMSG];
+};
+
+/* Keep the database's error text (later calls would overwrite it). */
+static int
+store_fail(struct store *s, int rc)
+{
+    const char *msg = s->db != NULL ? sqlite3_errmsg(s->db) : NULL;
+
+    snprintf(s->errmsg, sizeof(s->errmsg), "%s",
+             msg != NULL ? msg : "database error");
+    return rc;
+}
+
+static int
+store_fail_text(struct store *s, int rc, const char *text)
+{
+    snprintf(s->errmsg, sizeof(s->errmsg), "%s", text);
+    return rc;
+}
+
+const char *
+store_errmsg(struct store *s)
+{
+    if (s == NULL)
+        return "no database";
+    return s->errmsg[0] != '\0' ? s->errmsg : "no error";
+}
+
+static int
+store_exec(struct store *s, const char *sql)
+{
+    if (sqlite3_exec(s->db, sql, NULL, NULL, NULL) != SQLITE_OK)
+        return store_fail(s, TOCSIN_EDB);
+    return TOCSIN_OK;
+}
+
+/* Prepare sql into *slot once; later calls reuse it. */
+static int
+store_prepare(struct store *s, sqlite3_stmt **slot, const char *sql)
+{
+    if (*slot != NULL)
+        return TOCSIN_OK;
+    if (sqlite3_prepare_v3(s->db, sql, -1, SQLITE_PREPARE_PERSISTENT, slot,
+                           NULL) != SQLITE_OK) {
+        *slot = NULL;
+        return store_fail(s, TOCSIN_EDB);
+    }
+    return TOCSIN_OK;
+}
+
+/* Make a statement ready for its next use. */
+static void
+store_done(sqlite3_stmt *st)
+{
+    sqlite3_reset(st);
+    sqlite3_clear_bindings(st);
+}
+
+static int
+store_read_version(struct store *s, int *version)
+{
+    sqlite3_stmt *st = NULL;
+    int rc;
+
+    if (sqlite3_prepare_v2(s->db, "PRAGMA user_version", -1, &st, NULL) !=
+        SQLITE_OK)
+        return store_fail(s, TOCSIN_EDB);
+    rc = sqlite3_step(st);
+    if (rc != SQLITE_ROW) {
+        rc = store_fail(s, TOCSIN_EDB);
+        sqlite3_finalize(st);
+        return rc;
+    }
+    *version = sqlite3_column_int(st, 0);
+    sqlite3_finalize(st);
+    return TOCSIN_OK;
+}
+
+/* Switch to WAL; some file systems cannot, which is an error. */
+static int
+store_wal(struct store *s)
+{
+    sqlite3_stmt *st = NULL;
+    const unsigned char *mode;
+    int rc = TOCSIN_OK;
+
+    if (sqlite3_prepare_v2(s->db, "PRAGMA journal_mode = WAL", -1, &st,
+                           NULL) != SQLITE_OK)
+        return store_fail(s, TOCSIN_EDB);
+    if (sqlite3_step(st) != SQLITE_ROW)
+        rc = store_fail(s, TOCSIN_EDB);
+    else if ((mode = sqlite3_column_text(st, 0)) == NULL ||
+             strcmp((const char *)mode, "wal") != 0)
+        rc = store_fail_text(s, TOCSIN_EDB,
+                             "cannot switch the database to WAL mode");
+    sqlite3_finalize(st);
+    return rc;
+}
+
+int
+store_schema_latest(void)
+{
+    return STORE_NMIGRATIONS;
+}
+
+int
+store_schema_version(struct store *s)
+{
+    int v = -1;
+
+    if (store_read_version(s, &v) != TOCSIN_OK)
+        return -1;
+    return v;
+}
+
+int
+store_migrate(struct store *s)
+{
+    char sql[64];
+    int rc, v, i;
+
+    if (s->in_tx)
+        return store_fail_text(s, TOCSIN_EINVAL,
+                               "migration inside a transaction");
+    rc = store_read_version(s, &v);
+    if (rc != TOCSIN_OK)
+        return rc;
+    if (v > STORE_NMIGRATIONS)
+        return store_fail_text(s, TOCSIN_ESCHEMA,
+                               "database schema is newer than this program");
+    if (v == STORE_NMIGRATIONS)
+        return TOCSIN_OK;
+    if (s->readonly)
+        return store_fail_text(s, TOCSIN_ESCHEMA,
+                               "database schema is older than this program "
+                               "and the database is open read-only");
+
+    /* IMMEDIATE: take the write lock now, then look again, since another
+     * process may have migrated in the meantime. */
+    rc = store_exec(s, "BEGIN IMMEDIATE");
+    if (rc != TOCSIN_OK)
+        return rc;
+    rc = store_read_version(s, &v);
+    if (rc != TOCSIN_OK)
+        goto out;
+    if (v > STORE_NMIGRATIONS) {
+        rc = store_fail_text(s, TOCSIN_ESCHEMA,
+                             "database schema is newer than this program");
+        goto out;
+    }
+    for (i = v; i < STORE_NMIGRATIONS; i++) {
+        rc = store_exec(s, store_migrations[i]);
+        if (rc != TOCSIN_OK)
+            goto out;
+    }
+    snprintf(sql, sizeof(sql), "PRAGMA user_version = %d", STORE_NMIGRATIONS);
+    rc = store_exec(s, sql);
+    if (rc != TOCSIN_OK)
+        goto out;
+    rc = store_exec(s, "COMMIT");
+out:
+    if (rc != TOCSIN_OK)
+        sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+    return rc;
+}
+
+int
+store_open(const char *path, int flags, struct store **out)
+{
+    struct store *s;
+    struct stat st;
+    int oflags, rc, v;
+
+    *out = NULL;
+    if ((flags & STORE_CREATE) && (flags & STORE_READONLY))
+        return TOCSIN_EINVAL;
+    if (!(flags & STORE_CREATE) && stat(path, &st) != 0)
+        return errno == ENOENT ? TOCSIN_ENOENT : TOCSIN_EDB;
+    if (flags & STORE_CREATE) {
+        /* The database holds sealed personal data: private from the
+         * start (SQLite would use 0644 less the umask; its -wal and -shm
+         * files take the mode of the database). An empty file is a new
+         * database to SQLite. */
+        int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+
+        if (fd >= 0)
+            close(fd);
+        else if (errno != EEXIST)
+            return TOCSIN_EDB;
+    }
+
+    s = calloc(1, sizeof(*s));
+    if (s == NULL)
+        return TOCSIN_ENOMEM;
+    s->readonly = (flags & STORE_READONLY) != 0;
+    oflags = SQLITE_OPEN_NOMUTEX;
+    if (s->readonly)
+        oflags |= SQLITE_OPEN_READONLY;
+    else
+        oflags |= SQLITE_OPEN_READWRITE;
+    if (flags & STORE_CREATE)
+        oflags |= SQLITE_OPEN_CREATE;
+    rc = sqlite3_open_v2(path, &s->db, oflags, NULL);
+    if (rc != SQLITE_OK) {
+        rc = rc == SQLITE_NOMEM ? TOCSIN_ENOMEM : TOCSIN_EDB;
+        goto fail;
+    }
+    sqlite3_extended_result_codes(s->db, 1);
+    sqlite3_busy_timeout(s->db, LIMIT_STORE_BUSY_MS);
+
+    /* Reading the version also checks that this is a database at all. */
+    rc = store_read_version(s, &v);
+    if (rc != TOCSIN_OK)
+        goto fail;
+    if (v > STORE_NMIGRATIONS) {
+        rc = TOCSIN_ESCHEMA;
+        goto fail;
+    }
+    if (!s->readonly) {
+        rc = store_wal(s);
+        if (rc != TOCSIN_OK)
+            goto fail;
+    }
+    rc = store_exec(s, "PRAGMA synchronous = NORMAL;"
+                       "PRAGMA foreign_keys = ON");
+    if (rc != TOCSIN_OK)
+        goto fail;
+    if (flags & STORE_CREATE) {
+        rc = store_migrate(s);
+        if (rc != TOCSIN_OK)
+            goto fail;
+    }
+    s->errmsg[0] = '\0';
+    *out = s;
+    return TOCSIN_OK;
+fail:
+    store_close(s);
+    return rc;
+}
+
+void
+store_close(struct store *s)
+{
+    if (s == NULL)
+        return;
+    if (s->in_tx)
+        store_rollback(s);
+    sqlite3_finalize(s->meta_get);
+    sqlite3_finalize(s->meta_set);
+    sqlite3_finalize(s->run_begin);
+    sqlite3_finalize(s->run_end);
+    sqlite3_close(s->db); /* NULL is a no-op */
+    free(s);
+}
+
+int
+store_begin(struct store *s)
+{
+    int rc;
+
+    if (s->in_tx)
+        return store_fail_text(s, TOCSIN_EINVAL, "transaction already open");
+    /* A writer takes its lock up front (no deadlock on upgrade); a reader
+     * gets a consistent snapshot. */
+    rc = store_exec(s, s->readonly ? "BEGIN" : "BEGIN IMMEDIATE");
+    if (rc == TOCSIN_OK)
+        s->in_tx = 1;
+    return rc;
+}
+
+int
+store_commit(struct store *s)
+{
+    int rc;
+
+    if (!s->in_tx)
+        return store_fail_text(s, TOCSIN_EINVAL, "no transaction open");
+    rc = store_exec(s, "COMMIT");
+    if (rc != TOCSIN_OK)
+        sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+    s->in_tx = 0;
+    return rc;
+}
+
+void
+store_rollback(struct store *s)
+{
+    if (!s->in_tx)
+        return;
+    sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+    s->in_tx = 0;
+}
+
+int
+store_meta_get(struct store *s, const char *key, struct buf *value)
+{
+    sqlite3_stmt *st;
+    int rc;
+
+    rc = store_prepare(s, &s->meta_get,
+                       "SELECT value FROM meta WHERE key = ?1");
+    if (rc != TOCSIN_OK)
+        return rc;
+    st = s->meta_get;
+    if (sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC) != SQLITE_OK) {
+        rc = store_fail(s, TOCSIN_EDB);
+        goto out;
+    }
+    switch (sqlite3_step(st)) {
+    case SQLITE_ROW: {
+        const unsigned char *v = sqlite3_column_text(st, 0);
+        int n = sqlite3_column_bytes(st, 0);
+
+        if (v == NULL) {
+            rc = store_fail(s, TOCSIN_ENOMEM);
+            break;
+        }
+        rc = buf_append(value, v, (size_t)n);
+        break;
+    }
+    case SQLITE_DONE:
+        rc = TOCSIN_ENOENT;
+        break;
+    default:
+        rc = store_fail(s, TOCSIN_EDB);
+        break;
+    }
+out:
+    store_done(st);
+    return rc;
+}
+
+int
+store_meta_set(struct store *s, const char *key, const char *value)
+{
+    sqlite3_stmt *st;
+    int rc;
+
+    rc = store_prepare(
+        s, &s->meta_set,
+        "INSERT INTO meta(key, value) VALUES(?1, ?2)"
+        " ON CONFLICT(key) DO UPDATE SET value = excluded.value");
+    if (rc != TOCSIN_OK)
+        return rc;
+    st = s->meta_set;
+    if (sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC) != SQLITE_OK ||
+        sqlite3_bind_text(st, 2, value, -1, SQLITE_STATIC) != SQLITE_OK ||
+        sqlite3_step(st) != SQLITE_DONE)
+        rc = store_fail(s, TOCSIN_EDB);
+    store_done(st);
+    return rc;
+}
+
+int
+store_run_begin(struct store *s, const char *command, int64_t *run_id)
+{
+    sqlite3_stmt *st;
+    int rc;
+
+    rc = store_prepare(s, &s->run_begin,
+                       "INSERT INTO runs(command, started_at)"
+                       " VALUES(?1, " STORE_NOW ")");
+    if (rc != TOCSIN_OK)
+        return rc;
+    st = s->run_begin;
+    if (sqlite3_bind_text(st, 1, command, -1, SQLITE_STATIC) != SQLITE_OK ||
+        sqlite3_step(st) != SQLITE_DONE)
+        rc = store_fail(s, TOCSIN_EDB);
+    else
+        *run_id = sqlite3_last_insert_rowid(s->db);
+    store_done(st);
+    return rc;
+}
+
+int
+store_run_end(struct store *s, int64_t run_id, int status,
+              const char *summary_json)
+{
+    sqlite3_stmt *st;
+    int rc;
+
+    rc = store_prepare(s, &s->run_end,
+                       "UPDATE runs SET ended_at = " STORE_NOW
+                       ", status = ?2, summary = ?3"
+                       " WHERE id = ?1 AND ended_at IS NULL");
+    if (rc != TOCSIN_OK)
+        return rc;
+    st = s->run_end;
+    if (sqlite3_bind_int64(st, 1, run_id) != SQLITE_OK ||
+        sqlite3_bind_int(st, 2, status) != SQLITE_OK ||
+        sqlite3_bind_text(st, 3, summary_json, -1, SQLITE_STATIC) !=
+            SQLITE_OK ||
+        sqlite3_step(st) != SQLITE_DONE)
+        rc = store_fail(s, TOCSIN_EDB);
+    else if (sqlite3_changes(s->db) != 1)
+        rc = store_fail_text(s, TOCSIN_ENOENT, "no such open run");
+    store_done(st);
+    return rc;
+}

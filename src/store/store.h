@@ -22,7 +22,7 @@
 struct store;
 
 /* Flags for store_open(). */
-#define STORE_CREATE 1   /* create the database if missing, and migrate */
+#define STORE_CREATE   1 /* create the database if missing, and migrate */
 #define STORE_READONLY 2 /* open read-only (a reader beside a writer) */
 
 /*
