@@ -13,6 +13,7 @@ python3
 clang-format
 libsqlite3-dev
 sqlite3
+time
 libsodium-dev
 libinih-dev
 libutf8proc-dev

@@ -5,7 +5,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include <getopt.h>
+#include <string.h>
+
 #include "../store/casedir.h"
+#include "../util/limits.h"
+#include "../util/log.h"
 #include "../util/error.h"
 
 int
@@ -33,6 +38,22 @@ cli_case_dir(const char *cmd, const char *given)
             "--case DIR (create one with 'tocsin init DIR')\n",
             cmd);
     return NULL;
+}
+
+int
+cli_bad_option(const char *cmd, char **argv, int ch)
+{
+    char esc[LIMIT_LOG_FIELD + 8];
+
+    /* A long option is whole in argv; a short one may sit in a cluster
+     * ("-xh"), so name it by optopt. */
+    if (strncmp(argv[optind - 1], "--", 2) == 0 || optopt == 0)
+        log_escape(argv[optind - 1], esc, sizeof(esc));
+    else
+        log_escape((char[]){'-', (char)optopt, '\0'}, esc, sizeof(esc));
+    return cli_usage_error(
+        cmd, ch == ':' ? "option '%s' needs a value" : "unknown option '%s'",
+        esc);
 }
 
 int

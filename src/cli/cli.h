@@ -8,11 +8,12 @@
 #include "../util/buf.h"
 
 /* Exit codes (documented in tocsin(1)). */
-#define CLI_EXIT_OK 0      /* success */
+#define CLI_EXIT_OK      0 /* success */
 #define CLI_EXIT_FAILURE 1 /* the command failed: I/O, database, ... */
-#define CLI_EXIT_USAGE 2   /* bad command line */
-#define CLI_EXIT_CASE 3    /* no case, bad configuration, wrong key, or a
-                              case that exists where a new one was asked */
+#define CLI_EXIT_USAGE   2 /* bad command line */
+#define CLI_EXIT_CASE                                                         \
+    3 /* no case, bad configuration, wrong key, or a                          \
+         case that exists where a new one was asked */
 
 /* One command: argv[0] is the command's name; returns an exit code. */
 struct cli_command {
@@ -22,6 +23,8 @@ struct cli_command {
 };
 
 int cmd_init(int argc, char **argv);
+int cmd_ingest(int argc, char **argv);
+int cmd_rejects(int argc, char **argv);
 int cmd_run(int argc, char **argv);
 int cmd_synth(int argc, char **argv);
 
@@ -40,6 +43,24 @@ int cli_usage_error(const char *cmd, const char *fmt, ...)
  * the current directory when it is a case. NULL (and a message) otherwise.
  */
 const char *cli_case_dir(const char *cmd, const char *given);
+
+/*
+ * After getopt_long() returned ch ('?' or ':', with opterr = 0 and an
+ * optstring starting with ':'): name the bad option, escaped, and return
+ * CLI_EXIT_USAGE.
+ */
+int cli_bad_option(const char *cmd, char **argv, int ch);
+
+struct casedir;
+struct ingest_options;
+
+/*
+ * Ingest files into the open case, printing a summary per file (or JSON
+ * when json). Appends `,"ingest":{...counts...}` to *summary when not NULL.
+ * Returns a tocsin status; messages are printed.
+ */
+int cli_ingest(struct casedir *c, char **files, int nfiles,
+               const struct ingest_options *o, int json, struct buf *summary);
 
 /* The exit code for a tocsin status: case errors CLI_EXIT_CASE, others
  * CLI_EXIT_FAILURE, TOCSIN_OK CLI_EXIT_OK. */

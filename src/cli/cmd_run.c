@@ -17,6 +17,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "../ingest/ingest.h"
 #include "../store/casedir.h"
 #include "../util/limits.h"
 #include "../util/log.h"
@@ -41,26 +42,42 @@ struct run_stage {
     int (*run)(struct run_job *job);
 };
 
-/* The pipeline, in order. Stages join here as they are built:
- *   {"ingest", run_ingest}, {"resolve", run_resolve}, ... */
+static int
+run_ingest(struct run_job *job)
+{
+    struct ingest_options o = {0};
+
+    o.run_id = job->run_id;
+    o.progress = isatty(STDERR_FILENO);
+    return cli_ingest(job->c, job->files, job->nfiles, &o, 0, job->summary);
+}
+
+/* The pipeline, in order. Stages join here as they are built. */
 static const struct run_stage run_stages[] = {
+    {"ingest", run_ingest},
     {NULL, NULL},
 };
 
 static void
 run_usage(FILE *out)
 {
+    const struct run_stage *stage;
+
     fputs("usage: tocsin run [--case DIR] FILE...\n"
           "\n"
           "The main job: run every stage in order on the breach export "
           "FILE (CSV or\n"
-          "JSON Lines; '-' is standard input): read the records, find the "
-          "persons in\n"
-          "them, assess what leaked of each, and write the report and the "
-          "messages into\n"
-          "the case. Each run is recorded in the case's run log; a run that "
-          "stopped can\n"
-          "be run again.\n"
+          "JSON Lines, plain or gzip; '-' is standard input). Each run is "
+          "recorded in\n"
+          "the case's run log; a run that stopped can be run again, and "
+          "what is done\n"
+          "is not done twice.\n"
+          "\n"
+          "Stages, in order:",
+          out);
+    for (stage = run_stages; stage->name != NULL; stage++)
+        fprintf(out, " %s", stage->name);
+    fputs("\n"
           "\n"
           "Options:\n"
           "  --case DIR   the case (default: the current directory, when it "
@@ -216,10 +233,11 @@ cmd_run(int argc, char **argv)
            "Run %" PRId64 ": %d export file%s, readable\n",
            casedir_config(job.c)->incident_name, esc, job.run_id, job.nfiles,
            job.nfiles == 1 ? "" : "s");
-    if (done == 0)
-        printf("No stages built yet: nothing was read.\n");
-    else
-        printf("Stages done: %d\n", done);
+    fputs("Stages done:", stdout);
+    for (stage = run_stages; stage < run_stages + done && stage->name != NULL;
+         stage++)
+        printf(" %s", stage->name);
+    putchar('\n');
     printf("Recorded in the run log of %s/%s.\n", esc, CASEDIR_DB);
 out:
     casedir_close(job.c);

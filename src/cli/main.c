@@ -16,6 +16,8 @@ const char cli_version[] = TOCSIN_VERSION;
 static const struct cli_command commands[] = {
     {"init", "create a new case directory", cmd_init},
     {"run", "run every stage on a breach export", cmd_run},
+    {"ingest", "read export files into the case", cmd_ingest},
+    {"rejects", "list the rows ingest could not read", cmd_rejects},
     {"synth", "generate a synthetic breach export with its truth", cmd_synth},
     {NULL, NULL, NULL},
 };

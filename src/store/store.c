@@ -8,6 +8,7 @@
  * failing. Statements that are reused are prepared once and kept.
  */
 #include "store.h"
+#include "store_int.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -43,6 +44,56 @@ static const char *const store_migrations[] = {
     "    status INTEGER,\n"
     "    summary TEXT\n" /* JSON: counts only */
     ");\n",
+
+    /* 2: ingest: input files, records (sealed), rejected rows (sealed).
+     * Lookup indexes on records are made by store_ingest_indexes() after
+     * a bulk load, not here. */
+    "CREATE TABLE sources(\n"
+    "    id INTEGER PRIMARY KEY,\n"
+    "    name TEXT NOT NULL,\n"   /* the path as given */
+    "    quick_hash BLOB,\n"      /* size + first and last MiB */
+    "    content_hash BLOB,\n"    /* BLAKE2b-256 of the raw bytes */
+    "    format TEXT NOT NULL,\n" /* csv | jsonl */
+    "    compressed INTEGER NOT NULL,\n"
+    "    brand TEXT,\n" /* --brand, when given */
+    "    run_id INTEGER REFERENCES runs(id),\n"
+    "    started_at TEXT NOT NULL,\n"
+    "    finished_at TEXT,\n" /* NULL: interrupted */
+    "    bytes INTEGER,\n"
+    "    rows_read INTEGER,\n"
+    "    accepted INTEGER,\n"
+    "    rejected INTEGER,\n"
+    "    summary TEXT\n" /* JSON: columns, flags (counts) */
+    ");\n"
+    "CREATE INDEX sources_quick ON sources(quick_hash);\n"
+    "CREATE TABLE records(\n"
+    "    id INTEGER PRIMARY KEY,\n"
+    "    source_id INTEGER NOT NULL REFERENCES sources(id),\n"
+    "    line INTEGER NOT NULL,\n"
+    "    brand TEXT,\n" /* brand id from case.ini; NULL unknown */
+    "    present INTEGER NOT NULL,\n"  /* bit per category with a value */
+    "    problems INTEGER NOT NULL,\n" /* bit per field failing validation */
+    "    rid_hash BLOB,\n"             /* keyed hashes (store.h) */
+    "    email_hash BLOB,\n"
+    "    phone_hash BLOB,\n"
+    "    mobile_hash BLOB,\n"
+    "    iban_hash BLOB,\n"
+    "    email_mask TEXT,\n" /* masked display forms */
+    "    phone_mask TEXT,\n"
+    "    iban_mask TEXT,\n"
+    "    sealed BLOB NOT NULL\n" /* record.h encoding, sealed */
+    ");\n"
+    "CREATE INDEX records_source ON records(source_id);\n"
+    "CREATE TABLE rejects(\n"
+    "    id INTEGER PRIMARY KEY,\n"
+    "    source_id INTEGER NOT NULL REFERENCES sources(id),\n"
+    "    line INTEGER NOT NULL,\n"
+    "    byte_offset INTEGER NOT NULL,\n"
+    "    col INTEGER NOT NULL,\n"
+    "    reason TEXT NOT NULL,\n" /* words, no input bytes */
+    "    sealed BLOB NOT NULL\n"  /* the raw bytes, sealed */
+    ");\n"
+    "CREATE INDEX rejects_source ON rejects(source_id);\n",
 };
 
 #define STORE_NMIGRATIONS                                                     \
@@ -51,19 +102,8 @@ static const char *const store_migrations[] = {
 /* UTC now as ISO 8601, in SQL. */
 #define STORE_NOW "strftime('%Y-%m-%dT%H:%M:%SZ', 'now')"
 
-struct store {
-    sqlite3 *db;
-    int readonly;
-    int in_tx;
-    sqlite3_stmt *meta_get;
-    sqlite3_stmt *meta_set;
-    sqlite3_stmt *run_begin;
-    sqlite3_stmt *run_end;
-    char errmsg[LIMIT_STORE_ERRMSG];
-};
-
 /* Keep the database's error text (later calls would overwrite it). */
-static int
+int
 store_fail(struct store *s, int rc)
 {
     const char *msg = s->db != NULL ? sqlite3_errmsg(s->db) : NULL;
@@ -73,7 +113,7 @@ store_fail(struct store *s, int rc)
     return rc;
 }
 
-static int
+int
 store_fail_text(struct store *s, int rc, const char *text)
 {
     snprintf(s->errmsg, sizeof(s->errmsg), "%s", text);
@@ -88,7 +128,7 @@ store_errmsg(struct store *s)
     return s->errmsg[0] != '\0' ? s->errmsg : "no error";
 }
 
-static int
+int
 store_exec(struct store *s, const char *sql)
 {
     if (sqlite3_exec(s->db, sql, NULL, NULL, NULL) != SQLITE_OK)
@@ -97,7 +137,7 @@ store_exec(struct store *s, const char *sql)
 }
 
 /* Prepare sql into *slot once; later calls reuse it. */
-static int
+int
 store_prepare(struct store *s, sqlite3_stmt **slot, const char *sql)
 {
     if (*slot != NULL)
@@ -111,7 +151,7 @@ store_prepare(struct store *s, sqlite3_stmt **slot, const char *sql)
 }
 
 /* Make a statement ready for its next use. */
-static void
+void
 store_done(sqlite3_stmt *st)
 {
     sqlite3_reset(st);
@@ -278,13 +318,21 @@ store_open(const char *path, int flags, struct store **out)
         rc = TOCSIN_ESCHEMA;
         goto fail;
     }
+    /* Records are sealed blobs of several hundred bytes: larger pages
+     * than the default 4 KiB waste less and write faster. Only takes
+     * effect on a database that is still empty. */
+    if ((flags & STORE_CREATE) &&
+        (rc = store_exec(s, "PRAGMA page_size = 16384")) != TOCSIN_OK)
+        goto fail;
     if (!s->readonly) {
         rc = store_wal(s);
         if (rc != TOCSIN_OK)
             goto fail;
     }
     rc = store_exec(s, "PRAGMA synchronous = NORMAL;"
-                       "PRAGMA foreign_keys = ON");
+                       "PRAGMA foreign_keys = ON;"
+                       "PRAGMA cache_size = -65536;" /* KiB: 64 MiB */
+                       "PRAGMA temp_store = MEMORY");
     if (rc != TOCSIN_OK)
         goto fail;
     if (flags & STORE_CREATE) {
@@ -303,14 +351,14 @@ fail:
 void
 store_close(struct store *s)
 {
+    int i;
+
     if (s == NULL)
         return;
     if (s->in_tx)
         store_rollback(s);
-    sqlite3_finalize(s->meta_get);
-    sqlite3_finalize(s->meta_set);
-    sqlite3_finalize(s->run_begin);
-    sqlite3_finalize(s->run_end);
+    for (i = 0; i < STORE_NSTMT; i++)
+        sqlite3_finalize(s->stmt[i]);
     sqlite3_close(s->db); /* NULL is a no-op */
     free(s);
 }
@@ -359,11 +407,11 @@ store_meta_get(struct store *s, const char *key, struct buf *value)
     sqlite3_stmt *st;
     int rc;
 
-    rc = store_prepare(s, &s->meta_get,
+    rc = store_prepare(s, &s->stmt[STORE_META_GET],
                        "SELECT value FROM meta WHERE key = ?1");
     if (rc != TOCSIN_OK)
         return rc;
-    st = s->meta_get;
+    st = s->stmt[STORE_META_GET];
     if (sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC) != SQLITE_OK) {
         rc = store_fail(s, TOCSIN_EDB);
         goto out;
@@ -399,12 +447,12 @@ store_meta_set(struct store *s, const char *key, const char *value)
     int rc;
 
     rc = store_prepare(
-        s, &s->meta_set,
+        s, &s->stmt[STORE_META_SET],
         "INSERT INTO meta(key, value) VALUES(?1, ?2)"
         " ON CONFLICT(key) DO UPDATE SET value = excluded.value");
     if (rc != TOCSIN_OK)
         return rc;
-    st = s->meta_set;
+    st = s->stmt[STORE_META_SET];
     if (sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC) != SQLITE_OK ||
         sqlite3_bind_text(st, 2, value, -1, SQLITE_STATIC) != SQLITE_OK ||
         sqlite3_step(st) != SQLITE_DONE)
@@ -419,12 +467,12 @@ store_run_begin(struct store *s, const char *command, int64_t *run_id)
     sqlite3_stmt *st;
     int rc;
 
-    rc = store_prepare(s, &s->run_begin,
+    rc = store_prepare(s, &s->stmt[STORE_RUN_BEGIN],
                        "INSERT INTO runs(command, started_at)"
                        " VALUES(?1, " STORE_NOW ")");
     if (rc != TOCSIN_OK)
         return rc;
-    st = s->run_begin;
+    st = s->stmt[STORE_RUN_BEGIN];
     if (sqlite3_bind_text(st, 1, command, -1, SQLITE_STATIC) != SQLITE_OK ||
         sqlite3_step(st) != SQLITE_DONE)
         rc = store_fail(s, TOCSIN_EDB);
@@ -441,13 +489,13 @@ store_run_end(struct store *s, int64_t run_id, int status,
     sqlite3_stmt *st;
     int rc;
 
-    rc = store_prepare(s, &s->run_end,
+    rc = store_prepare(s, &s->stmt[STORE_RUN_END],
                        "UPDATE runs SET ended_at = " STORE_NOW
                        ", status = ?2, summary = ?3"
                        " WHERE id = ?1 AND ended_at IS NULL");
     if (rc != TOCSIN_OK)
         return rc;
-    st = s->run_end;
+    st = s->stmt[STORE_RUN_END];
     if (sqlite3_bind_int64(st, 1, run_id) != SQLITE_OK ||
         sqlite3_bind_int(st, 2, status) != SQLITE_OK ||
         sqlite3_bind_text(st, 3, summary_json, -1, SQLITE_STATIC) !=

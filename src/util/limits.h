@@ -8,20 +8,62 @@
 #define TOCSIN_UTIL_LIMITS_H
 
 /* Case files. */
-#define LIMIT_CONFIG_BYTES (1u << 20)     /* case.ini */
-#define LIMIT_CONFIG_VALUE 4096           /* one value in case.ini */
-#define LIMIT_BRANDS 32                   /* [brand NAME] sections */
-#define LIMIT_BRAND_NAME 64               /* NAME in [brand NAME] */
-#define LIMIT_CATEGORIES 64               /* entries in a category list */
+#define LIMIT_CONFIG_BYTES   (1u << 20)   /* case.ini */
+#define LIMIT_CONFIG_VALUE   4096         /* one value in case.ini */
+#define LIMIT_BRANDS         32           /* [brand NAME] sections */
+#define LIMIT_BRAND_NAME     64           /* NAME in [brand NAME] */
+#define LIMIT_CATEGORIES     64           /* entries in a category list */
 #define LIMIT_TEMPLATE_BYTES (256u << 10) /* one template file */
-#define LIMIT_PATH 4096                   /* a path we build */
+#define LIMIT_PATH           4096         /* a path we build */
+
+/* Store: the case database, key and sealed values. */
+#define LIMIT_STORE_BUSY_MS 10000      /* wait for a locked database (ms) */
+#define LIMIT_STORE_ERRMSG  256        /* kept text of a database error */
+#define LIMIT_SEAL_PLAIN    (1u << 20) /* one value seal_encrypt() takes */
+#define LIMIT_CASE_FILES    64         /* files casedir_init() creates */
 
 /* Buffers. */
-#define LIMIT_LINE_BYTES (1u << 20)    /* one logical input line or record */
-#define LIMIT_LOG_FIELD 256            /* escaped text in one log message */
-#define LIMIT_BUF_DEFAULT (64u << 20)  /* default growable-buffer maximum */
+#define LIMIT_LINE_BYTES  (1u << 20)  /* one logical input line or record */
+#define LIMIT_LOG_FIELD   256         /* escaped text in one log message */
+#define LIMIT_BUF_DEFAULT (64u << 20) /* default growable-buffer maximum */
+
+/* Ingest: column mapping (mapping.h). */
+#define LIMIT_MAP_COLUMNS 4096 /* entries in a map file's [columns] */
 
 /* Synthetic data. */
-#define LIMIT_SYNTH_PERSONS 100000000ull /* tocsin synth --persons */
+/* tocsin synth --persons: mobiles (06 + 8 digits) and customer numbers
+ * (8 digits) must stay unique, about 1.3 accounts per person. */
+#define LIMIT_SYNTH_PERSONS 50000000ull
+
+/* Ingest normalisers of names, dates and addresses (name.h, date.h,
+ * address.h). A field longer than its input limit is malformed
+ * (TOCSIN_EFORMAT). */
+#define LIMIT_NAME_INPUT      512  /* raw name field (UTF-8 bytes) */
+#define LIMIT_NAME_CODEPOINTS 2048 /* a name after NFKC decomposition */
+#define LIMIT_DATE_INPUT      64   /* raw date field */
+#define LIMIT_POSTCODE_INPUT  64   /* raw postcode field */
+#define LIMIT_HOUSENR_INPUT   64   /* raw house number or suffix field */
+#define LIMIT_HOUSENR_SUFFIX  15   /* canonical house-number suffix */
+
+/* Ingest readers (source.h, csv.h, jsonl.h). A record or line longer than
+ * LIMIT_LINE_BYTES is an error row. */
+#define LIMIT_CSV_FIELDS       4096 /* fields in one CSV record or header */
+#define LIMIT_CSV_QUOTED_LINES 64   /* physical lines one quoted field spans */
+#define LIMIT_JSONL_COLUMNS    4096 /* distinct keys in one JSON Lines input */
+#define LIMIT_SOURCE_MSG       256  /* text of a source's last error */
+
+/* Ingest normalisers of identifiers (email.h, phone.h, iban.h, idnum.h).
+ * A field longer than its input limit is malformed (TOCSIN_EFORMAT). */
+#define LIMIT_EMAIL_INPUT   512 /* raw e-mail field, before trimming */
+#define LIMIT_EMAIL_ADDRESS 254 /* address: RFC 5321 path (256) minus <> */
+#define LIMIT_EMAIL_LOCAL   64  /* local part, RFC 5321 4.5.3.1.1 */
+#define LIMIT_EMAIL_DOMAIN  253 /* domain, RFC 1035 (octets, no root dot) */
+#define LIMIT_EMAIL_LABEL   63  /* one domain label, RFC 1035 */
+#define LIMIT_PHONE_INPUT   64  /* raw phone field */
+#define LIMIT_PHONE_DIGITS  20  /* digits in a phone field (E.164: 15) */
+#define LIMIT_IBAN_INPUT    64  /* raw IBAN field (paper form + "IBAN ") */
+#define LIMIT_IDNUM_INPUT   64  /* raw BSN, VAT or ID-document field */
+#define LIMIT_IDDOC_NUMBER  32  /* ID-document number, separators removed */
+#define LIMIT_IDDOC_TYPE    64  /* raw ID-document type word */
 
 #endif

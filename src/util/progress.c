@@ -64,6 +64,8 @@ progress_update(struct progress *p, uint64_t done)
 {
     double now;
 
+    if (p == NULL)
+        return;
     p->done = done;
     if (!p->active)
         return;

@@ -60,12 +60,14 @@ golden() { # golden NAME ARGS...: stdout of tocsin ARGS equals NAME.ref
     fi
 }
 
-echo "1..21"
+echo "1..25"
 
 golden help --help
 golden help-init init --help
 golden help-run run --help
 golden help-synth synth --help
+golden help-ingest ingest --help
+golden help-rejects rejects --help
 
 exit_code 0 "tocsin --help" --help
 exit_code 0 "tocsin help" help
@@ -83,6 +85,8 @@ exit_code 2 "unknown command option" init --frobnicate
 exit_code 0 "init --help" init --help
 exit_code 0 "run --help" run --help
 exit_code 0 "synth --help" synth --help
+exit_code 0 "ingest --help" ingest --help
+exit_code 0 "rejects --help" rejects --help
 
 # Every command the help lists is documented, and nothing more is listed.
 "$tocsin" --help | sed -n '/^Commands:/,/^$/p' | awk 'NF > 1 {print $1}' \

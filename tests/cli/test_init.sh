@@ -73,7 +73,7 @@ printf 'name,email\nA,a@example.org\n' >export.csv
 check $? "run --case DIR FILE works on a fresh case"
 [ "$(sqlite3 c/case.db "SELECT command || ':' || status || ':' || summary \
     FROM runs ORDER BY id DESC LIMIT 1" 2>/dev/null)" = \
-    'run:0:{"files":1,"stages_done":0,"status":0}' ] ||
+    'run:0:{"files":1,"ingest":{"rows_read":1,"accepted":1,"rejected":0},"stages_done":1,"status":0}' ] ||
     ! command -v sqlite3 >/dev/null
 check $? "run is recorded in the run log"
 "$tocsin" run --case c export.csv missing.csv >out 2>err

@@ -13,18 +13,21 @@ static void
 iban_known_valid(void **state)
 {
     static const char *const ibans[] = {
-        "NL91ABNA0417164300",          "NL02ABNA0123456789",
-        "DE89370400440532013000",      "GB82WEST12345698765432",
-        "BE68539007547034",            "FR1420041010050500013M02606",
-        "CH9300762011623852957",       "NO9386011117947",
+        "NL91ABNA0417164300",
+        "NL02ABNA0123456789",
+        "DE89370400440532013000",
+        "GB82WEST12345698765432",
+        "BE68539007547034",
+        "FR1420041010050500013M02606",
+        "CH9300762011623852957",
+        "NO9386011117947",
         "MT84MALT011000012345MTLCAST001S",
     };
     size_t i;
 
     (void)state;
     for (i = 0; i < sizeof(ibans) / sizeof(ibans[0]); i++)
-        assert_int_equal(checkdigit_iban_mod97(ibans[i], strlen(ibans[i])),
-                         1);
+        assert_int_equal(checkdigit_iban_mod97(ibans[i], strlen(ibans[i])), 1);
 }
 
 static void

@@ -112,6 +112,5 @@ main(void)
         cmocka_unit_test(missing_and_dirs),
     };
 
-    return cmocka_run_group_tests_name("util_fsutil", tests, setup,
-                                       teardown);
+    return cmocka_run_group_tests_name("util_fsutil", tests, setup, teardown);
 }

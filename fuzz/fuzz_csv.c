@@ -1,0 +1,176 @@
+/*
+ * fuzz_csv.c - libFuzzer harness for the CSV reader (and the gzip source
+ * under it: inputs starting with 1f 8b are gunzipped).
+ *
+ * Every input is read twice: with unlimited reads, and with reads of
+ * 1 + size % 13 bytes (gzip: 1 + size % 4096, as gzip inputs may decode to
+ * megabytes), so that buffer boundaries fall everywhere. Besides
+ * what the sanitizers catch, the harness aborts when
+ *  - the two readings differ (rows, fields, positions, errors),
+ *  - a good row's field holds a NUL or invalid UTF-8,
+ *  - a row breaks the reader's documented limits.
+ */
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ingest/csv.h"
+#include "ingest/source.h"
+#include "util/limits.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+static uint64_t
+mix(uint64_t h, const void *p, size_t n)
+{
+    const unsigned char *b = p;
+    size_t i;
+
+    for (i = 0; i < n; i++) {
+        h ^= b[i];
+        h *= 0x100000001b3ull;
+    }
+    return h;
+}
+
+static uint64_t
+mix_u64(uint64_t h, uint64_t v)
+{
+    return mix(h, &v, sizeof(v));
+}
+
+static void
+check_row(const struct csv_row *row, const uint8_t *data, size_t size, int gz)
+{
+    size_t i, total = 0, bad;
+
+    if (row->raw == NULL || row->raw_len > LIMIT_LINE_BYTES ||
+        row->line == 0 || row->lines == 0)
+        abort();
+    /* Plain input: the raw bytes are the input's bytes at the offset. */
+    if (!gz && (row->offset > size || row->raw_len > size - row->offset ||
+                memcmp(data + row->offset, row->raw, row->raw_len) != 0))
+        abort();
+    if (row->error) {
+        if (row->fields != NULL || row->error < CSV_ERR_QUOTE_IN_FIELD ||
+            row->error > CSV_ERR_NUL || row->error_line < row->line ||
+            row->error_column == 0 || row->error_field == 0)
+            abort();
+        return;
+    }
+    if (row->raw_truncated || row->nfields == 0 ||
+        row->nfields > LIMIT_CSV_FIELDS)
+        abort();
+    for (i = 0; i < row->nfields; i++) {
+        const struct source_span *f = &row->fields[i];
+        if (f->ptr == NULL || memchr(f->ptr, '\0', f->len) != NULL ||
+            !source_utf8_valid(f->ptr, f->len, &bad))
+            abort();
+        total += f->len;
+    }
+    if (total > row->raw_len)
+        abort();
+}
+
+/* Read everything; a digest of all that came out, or 0 when csv_open()
+ * refused the input. */
+static uint64_t
+run(const uint8_t *data, size_t size, size_t chunk, char delim)
+{
+    struct source *src;
+    struct csv *c;
+    struct csv_options o = {delim};
+    struct csv_row row;
+    struct csv_stats st;
+    const struct source_span *names;
+    uint64_t h = 0xcbf29ce484222325ull;
+    size_t n, i;
+    char msg[256];
+    int rc;
+
+    if (source_open_mem(data, size, "fuzz", &src) != 0)
+        abort();
+    source_set_read_limit(src, chunk);
+    rc = csv_open(src, &o, &c, msg, sizeof(msg));
+    if (rc != 0) {
+        if (rc != TOCSIN_EFORMAT || msg[0] == '\0')
+            abort();
+        h = mix(1, msg, strlen(msg));
+        source_free(src);
+        return h;
+    }
+    csv_header(c, &names, &n);
+    for (i = 0; i < n; i++) {
+        if (names[i].len == 0 || strlen(names[i].ptr) != names[i].len)
+            abort();
+        h = mix(h, names[i].ptr, names[i].len + 1);
+    }
+    while ((rc = csv_next(c, &row)) == 1) {
+        check_row(&row, data, size, source_is_gzip(src));
+        h = mix_u64(h, row.line);
+        h = mix_u64(h, row.offset);
+        h = mix_u64(h, row.lines);
+        h = mix_u64(h, (uint64_t)row.error);
+        h = mix(h, row.raw, row.raw_len);
+        if (row.error) {
+            h = mix_u64(h, row.error_line);
+            h = mix_u64(h, row.error_column);
+            h = mix_u64(h, row.error_field);
+            continue;
+        }
+        for (i = 0; i < row.nfields; i++) {
+            h = mix_u64(h, row.fields[i].len);
+            h = mix(h, row.fields[i].ptr, row.fields[i].len);
+        }
+    }
+    /* Only gzip data can fail while reading. */
+    if (rc < 0 && (rc != TOCSIN_EFORMAT || !source_is_gzip(src)))
+        abort();
+    h = mix_u64(h, (uint64_t)rc);
+    csv_stats(c, &st);
+    h = mix(h, &st, sizeof(st));
+    csv_free(c);
+    source_free(src);
+    return h;
+}
+
+#ifdef FUZZING_BUILD_MODE_UNSAFE_FOR_PRODUCTION
+/* Whether gzip data decodes to more than max bytes. */
+static int
+decodes_to_more(const uint8_t *data, size_t size, size_t max)
+{
+    static char buf[65536];
+    struct source *src;
+    size_t total = 0, got;
+
+    if (source_open_mem(data, size, "fuzz", &src) != 0)
+        abort();
+    while (total <= max && source_read(src, buf, sizeof(buf), &got) == 0 &&
+           got > 0)
+        total += got;
+    source_free(src);
+    return total > max;
+}
+#endif
+
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    static const char delims[4] = {0, ',', ';', '\t'};
+    char d = delims[size % 4];
+
+    int gz = size >= 2 && data[0] == 0x1f && data[1] == 0x8b;
+    size_t chunk = 1 + size % (gz ? 4096 : 13);
+
+#ifdef FUZZING_BUILD_MODE_UNSAFE_FOR_PRODUCTION
+    /* The fuzzing build's limits are small: gzip bombs teach nothing more
+     * and only slow the fuzzer down. */
+    if (gz && decodes_to_more(data, size, (size_t)256 << 10))
+        return 0;
+#endif
+
+    if (run(data, size, 0, d) != run(data, size, chunk, d))
+        abort();
+    return 0;
+}

@@ -1,0 +1,157 @@
+/*
+ * fuzz_jsonl.c - libFuzzer harness for the JSON Lines reader (and the
+ * gzip source under it).
+ *
+ * Every input is read twice, with unlimited reads and with reads of
+ * 1 + size % 13 bytes (gzip: 1 + size % 4096, as gzip inputs may decode to
+ * megabytes); the harness aborts when the readings differ, when a
+ * value holds a NUL or invalid UTF-8, or when a row breaks the reader's
+ * documented limits.
+ */
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ingest/jsonl.h"
+#include "ingest/source.h"
+#include "util/limits.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+static uint64_t
+mix(uint64_t h, const void *p, size_t n)
+{
+    const unsigned char *b = p;
+    size_t i;
+
+    for (i = 0; i < n; i++) {
+        h ^= b[i];
+        h *= 0x100000001b3ull;
+    }
+    return h;
+}
+
+static uint64_t
+mix_u64(uint64_t h, uint64_t v)
+{
+    return mix(h, &v, sizeof(v));
+}
+
+static void
+check_span(const struct source_span *s)
+{
+    size_t bad;
+
+    if (memchr(s->ptr, '\0', s->len) != NULL ||
+        !source_utf8_valid(s->ptr, s->len, &bad))
+        abort();
+}
+
+static uint64_t
+run(const uint8_t *data, size_t size, size_t chunk)
+{
+    struct source *src;
+    struct jsonl *j;
+    struct jsonl_row row;
+    struct jsonl_stats st;
+    const struct source_span *names;
+    uint64_t h = 0xcbf29ce484222325ull;
+    size_t n, i;
+    int rc;
+
+    if (source_open_mem(data, size, "fuzz", &src) != 0)
+        abort();
+    source_set_read_limit(src, chunk);
+    if (jsonl_open(src, &j) != 0) {
+        /* only a broken gzip start can fail here */
+        if (!source_is_gzip(src))
+            abort();
+        source_free(src);
+        return 1;
+    }
+    while ((rc = jsonl_next(j, &row)) == 1) {
+        if (row.raw == NULL || row.raw_len > LIMIT_LINE_BYTES || row.line == 0)
+            abort();
+        /* Plain input: the raw bytes are the input's bytes there. */
+        if (!source_is_gzip(src) &&
+            (row.offset > size || row.raw_len > size - row.offset ||
+             memcmp(data + row.offset, row.raw, row.raw_len) != 0))
+            abort();
+        h = mix_u64(h, row.line);
+        h = mix_u64(h, row.offset);
+        h = mix_u64(h, (uint64_t)row.error);
+        h = mix(h, row.raw, row.raw_len);
+        if (row.error) {
+            if (row.values != NULL || row.error_column == 0 ||
+                row.error > JSONL_ERR_TOO_LONG)
+                abort();
+            h = mix_u64(h, row.error_column);
+            h = mix_u64(h, row.error_field);
+            if (row.error_key.ptr != NULL)
+                h = mix(h, row.error_key.ptr, row.error_key.len);
+            continue;
+        }
+        jsonl_columns(j, &names, &n);
+        if (row.nvalues != n || n > LIMIT_JSONL_COLUMNS)
+            abort();
+        for (i = 0; i < n; i++) {
+            if (names[i].len == 0 || strlen(names[i].ptr) != names[i].len)
+                abort();
+            check_span(&names[i]);
+            h = mix(h, names[i].ptr, names[i].len + 1);
+            if (row.values[i].ptr == NULL) {
+                h = mix_u64(h, UINT64_MAX);
+                continue;
+            }
+            check_span(&row.values[i]);
+            h = mix_u64(h, row.values[i].len);
+            h = mix(h, row.values[i].ptr, row.values[i].len);
+        }
+    }
+    if (rc < 0 && (rc != TOCSIN_EFORMAT || !source_is_gzip(src)))
+        abort();
+    h = mix_u64(h, (uint64_t)rc);
+    jsonl_stats(j, &st);
+    h = mix(h, &st, sizeof(st));
+    jsonl_free(j);
+    source_free(src);
+    return h;
+}
+
+#ifdef FUZZING_BUILD_MODE_UNSAFE_FOR_PRODUCTION
+/* Whether gzip data decodes to more than max bytes. */
+static int
+decodes_to_more(const uint8_t *data, size_t size, size_t max)
+{
+    static char buf[65536];
+    struct source *src;
+    size_t total = 0, got;
+
+    if (source_open_mem(data, size, "fuzz", &src) != 0)
+        abort();
+    while (total <= max && source_read(src, buf, sizeof(buf), &got) == 0 &&
+           got > 0)
+        total += got;
+    source_free(src);
+    return total > max;
+}
+#endif
+
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    int gz = size >= 2 && data[0] == 0x1f && data[1] == 0x8b;
+    size_t chunk = 1 + size % (gz ? 4096 : 13);
+
+#ifdef FUZZING_BUILD_MODE_UNSAFE_FOR_PRODUCTION
+    /* The fuzzing build's limits are small: gzip bombs teach nothing more
+     * and only slow the fuzzer down. */
+    if (gz && decodes_to_more(data, size, (size_t)256 << 10))
+        return 0;
+#endif
+
+    if (run(data, size, 0) != run(data, size, chunk))
+        abort();
+    return 0;
+}

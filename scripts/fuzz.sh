@@ -1,0 +1,59 @@
+#!/bin/sh
+# Build the libFuzzer harnesses in fuzz/ with clang and run each for N
+# seconds (default 60). See fuzz/README.
+#
+#   scripts/fuzz.sh [SECONDS] [TARGET...]     TARGET: csv csv_scalar jsonl
+#
+# Work goes to $FUZZ_OUT (default build-fuzz/): the binaries, a working
+# corpus per target (seeded from fuzz/corpus/, grown by the fuzzer) and
+# crash-* files. The committed corpus is never written; copy a crasher
+# there by hand once it is fixed. Exit status 1 when a target crashed.
+set -eu
+
+secs=${1:-60}
+[ $# -gt 0 ] && shift
+targets=${*:-csv csv_scalar jsonl}
+root=$(cd "$(dirname "$0")/.." && pwd)
+out=${FUZZ_OUT:-$root/build-fuzz}
+cc=${FUZZ_CC:-clang}
+jobs=${FUZZ_JOBS:-1}
+
+mkdir -p "$out"
+cflags="-std=c17 -g -O1 -D_GNU_SOURCE -DFUZZING_BUILD_MODE_UNSAFE_FOR_PRODUCTION \
+-fsanitize=fuzzer,address,undefined \
+-fno-sanitize-recover=undefined -fno-omit-frame-pointer -I$root/src \
+$(pkg-config --cflags libsodium zlib json-c)"
+libs=$(pkg-config --libs libsodium zlib json-c)
+srcs="$root/src/ingest/source.c $root/src/ingest/csv.c \
+$root/src/ingest/jsonl.c $root/src/util/buf.c $root/src/util/error.c"
+
+status=0
+for t in $targets; do
+    case $t in
+    csv) harness=csv extra= ;;
+    csv_scalar) harness=csv extra=-DCSV_SCALAR ;;
+    jsonl) harness=jsonl extra= ;;
+    *) echo "fuzz.sh: unknown target $t" >&2; exit 2 ;;
+    esac
+    echo "== building fuzz_$t"
+    # shellcheck disable=SC2086
+    $cc $cflags $extra "$root/fuzz/fuzz_$harness.c" $srcs $libs \
+        -o "$out/fuzz_$t"
+    mkdir -p "$out/corpus_$t"
+    dict=
+    [ -f "$root/fuzz/$harness.dict" ] && dict=-dict=$root/fuzz/$harness.dict
+    par=
+    [ "$jobs" -gt 1 ] && par="-jobs=$jobs -workers=$jobs"
+    echo "== running fuzz_$t for ${secs}s"
+    # shellcheck disable=SC2086
+    if ! (cd "$out" && "$out/fuzz_$t" -max_total_time="$secs" \
+        -max_len=16384 -timeout=10 -rss_limit_mb=2048 \
+        -print_final_stats=1 $par -artifact_prefix="$out/crash-$t-" $dict \
+        "$out/corpus_$t" "$root/fuzz/corpus/$harness") \
+        >"$out/fuzz_$t.log" 2>&1; then
+        echo "fuzz_$t FAILED: see $out/fuzz_$t.log and $out/crash-$t-*"
+        status=1
+    fi
+    grep -E '^(stat::|#[0-9]+.*DONE|Done)' "$out/fuzz_$t.log" | tail -4 || :
+done
+exit $status

@@ -1,0 +1,47 @@
+/*
+ * store_int.h - what the files of the store module share; not part of its
+ * interface. store.c holds the connection and the schema; store_*.c hold
+ * the queries of one stage's tables each.
+ */
+#ifndef TOCSIN_STORE_STORE_INT_H
+#define TOCSIN_STORE_STORE_INT_H
+
+#include <sqlite3.h>
+
+#include "../util/limits.h"
+#include "store.h"
+
+/* Statements prepared once and kept for the life of the connection. */
+enum store_stmt {
+    STORE_META_GET,
+    STORE_META_SET,
+    STORE_RUN_BEGIN,
+    STORE_RUN_END,
+    STORE_RECORD_ADD,
+    STORE_REJECT_ADD,
+    STORE_NSTMT
+};
+
+struct store {
+    sqlite3 *db;
+    int readonly;
+    int in_tx;
+    sqlite3_stmt *stmt[STORE_NSTMT];
+    char errmsg[LIMIT_STORE_ERRMSG];
+};
+
+/* Keep the database's error text (or text) for store_errmsg(); returns
+ * rc. */
+int store_fail(struct store *s, int rc);
+int store_fail_text(struct store *s, int rc, const char *text);
+
+/* Run sql (no results). */
+int store_exec(struct store *s, const char *sql);
+
+/* Prepare sql into *slot once; later calls reuse it. */
+int store_prepare(struct store *s, sqlite3_stmt **slot, const char *sql);
+
+/* Make a statement ready for its next use. */
+void store_done(sqlite3_stmt *st);
+
+#endif
