@@ -37,4 +37,5 @@ Where to look:
   $case_dir/case.db               the case database (sealed; useless without case.key)
   $case_dir/synthetic/export.csv  the synthetic breach export that was processed
   $case_dir/synthetic/truth.csv   who is who in it, to score the results
+  tocsin rejects --case $case_dir  the rows that could not be read, and why
 EOT
