@@ -146,19 +146,8 @@ cmd_run(int argc, char **argv)
         case 'h':
             run_usage(stdout);
             return CLI_EXIT_OK;
-        case ':':
         default:
-            /* A long option is whole in argv; a short one may sit in a
-             * cluster ("-xh"), so name it by optopt. */
-            if (strncmp(argv[optind - 1], "--", 2) == 0 || optopt == 0)
-                log_escape(argv[optind - 1], esc, sizeof(esc));
-            else
-                log_escape((char[]){'-', (char)optopt, '\0'}, esc,
-                           sizeof(esc));
-            return cli_usage_error("run",
-                                   ch == ':' ? "option '%s' needs a value"
-                                             : "unknown option '%s'",
-                                   esc);
+            return cli_bad_option("run", argv, ch);
         }
     }
     if (optind >= argc)

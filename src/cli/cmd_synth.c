@@ -110,7 +110,8 @@ cmd_synth(int argc, char **argv)
     o.seed = 1;
     o.format = SYNTH_FORMAT_CSV;
     opterr = 0;
-    while ((ch = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+    opterr = 0; /* our own messages, with the command name */
+    while ((ch = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
         switch (ch) {
         case 'n':
             if (cli_parse_u64(optarg, LIMIT_SYNTH_PERSONS, &v) != 0 || v == 0)
@@ -147,9 +148,7 @@ cmd_synth(int argc, char **argv)
             usage(stdout);
             return CLI_EXIT_OK;
         default:
-            return cli_usage_error(
-                "synth", "unknown option or missing value: '%s'",
-                log_escape(argv[optind - 1], esc, sizeof(esc)));
+            return cli_bad_option("synth", argv, ch);
         }
     }
     if (optind < argc)

@@ -9,27 +9,18 @@
 
 #include <cmocka.h>
 
+#include "testutil.h"
+
 #include "ingest/address.h"
 #include "util/limits.h"
 
 /* A literal and its length, NULs inside included. */
 #define IN(s) s, sizeof(s) - 1
 
-/* A copy of exactly n bytes, no NUL: ASan reports any read past n. */
-static char *
-exact(const char *s, size_t n)
-{
-    char *p = malloc(n ? n : 1);
-
-    assert_non_null(p);
-    memcpy(p, s, n);
-    return p;
-}
-
 static int
 postcode(const char *s, size_t n, struct buf *out, unsigned *flags)
 {
-    char *p = exact(s, n);
+    char *p = test_exact(s, n);
     int rc = postcode_normalize(p, n, out, flags);
 
     free(p);
@@ -40,7 +31,7 @@ static int
 housenr(const char *num, size_t nlen, const char *suf, size_t slen,
         struct housenr *h, unsigned *flags)
 {
-    char *pn = exact(num, nlen), *ps = exact(suf, slen);
+    char *pn = test_exact(num, nlen), *ps = test_exact(suf, slen);
     int rc = housenr_parse(pn, nlen, ps, slen, h, flags);
 
     free(pn);

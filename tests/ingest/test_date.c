@@ -9,22 +9,13 @@
 
 #include <cmocka.h>
 
+#include "testutil.h"
+
 #include "ingest/date.h"
 #include "util/limits.h"
 
 /* A literal and its length, NULs inside included. */
 #define IN(s) s, sizeof(s) - 1
-
-/* A copy of exactly n bytes, no NUL: ASan reports any read past n. */
-static char *
-exact(const char *s, size_t n)
-{
-    char *p = malloc(n ? n : 1);
-
-    assert_non_null(p);
-    memcpy(p, s, n);
-    return p;
-}
 
 /* The reference date of the 2-digit-year cases: the breach export. */
 static const struct date ref = {2026, 2, 15};
@@ -32,7 +23,7 @@ static const struct date ref = {2026, 2, 15};
 static int
 parse(const char *s, size_t n, int with_ref, struct date *d, unsigned *flags)
 {
-    char *p = exact(s, n);
+    char *p = test_exact(s, n);
     int rc = with_ref ? date_parse_ref(p, n, &ref, d, flags)
                       : date_parse(p, n, d, flags);
 

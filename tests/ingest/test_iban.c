@@ -9,27 +9,18 @@
 
 #include <cmocka.h>
 
+#include "testutil.h"
+
 #include "ingest/iban.h"
 #include "util/checkdigit.h"
 #include "util/limits.h"
 
 #define FLAG_MASK ((1u << IBAN_REASON_SHIFT) - 1)
 
-/* A copy of exactly n bytes, no NUL: ASan reports any read past n. */
-static char *
-exact(const char *s, size_t n)
-{
-    char *p = malloc(n ? n : 1);
-
-    assert_non_null(p);
-    memcpy(p, s, n);
-    return p;
-}
-
 static int
 norm(const char *s, size_t n, struct buf *out, unsigned *flags)
 {
-    char *p = exact(s, n);
+    char *p = test_exact(s, n);
     int rc = iban_normalize(p, n, out, flags);
 
     free(p);
@@ -460,7 +451,7 @@ test_mask(void **state)
     for (i = 0; i < sizeof mask_cases / sizeof mask_cases[0]; i++) {
         size_t n = strlen(mask_cases[i].in);
 
-        p = exact(mask_cases[i].in, n);
+        p = test_exact(mask_cases[i].in, n);
         assert_int_equal(iban_mask(p, n, &out), 0);
         assert_string_equal(buf_str(&out), mask_cases[i].want);
         free(p);

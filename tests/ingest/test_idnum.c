@@ -8,20 +8,11 @@
 
 #include <cmocka.h>
 
+#include "testutil.h"
+
 #include "ingest/idnum.h"
 #include "util/checkdigit.h"
 #include "util/limits.h"
-
-/* A copy of exactly n bytes, no NUL: ASan reports any read past n. */
-static char *
-exact(const char *s, size_t n)
-{
-    char *p = malloc(n ? n : 1);
-
-    assert_non_null(p);
-    memcpy(p, s, n);
-    return p;
-}
 
 /* ---- bsn_normalize ---- */
 
@@ -60,7 +51,7 @@ test_bsn_valid(void **state)
     for (i = 0; i < sizeof bsn_ok_cases / sizeof bsn_ok_cases[0]; i++) {
         const struct bsn_ok *c = &bsn_ok_cases[i];
         size_t n = strlen(c->in);
-        char *p = exact(c->in, n);
+        char *p = test_exact(c->in, n);
 
         if (bsn_normalize(p, n, out, &flags) != 0)
             print_error("case %zu '%s'\n", i, c->in);
@@ -112,7 +103,7 @@ test_bsn_invalid(void **state)
     for (i = 0; i < sizeof bsn_bad_cases / sizeof bsn_bad_cases[0]; i++) {
         const struct bad *c = &bsn_bad_cases[i];
         size_t n = c->len ? c->len : strlen(c->in);
-        char *p = exact(c->in, n);
+        char *p = test_exact(c->in, n);
 
         memcpy(out, "XXXXXXXXX", 10);
         if (bsn_normalize(p, n, out, &flags) != TOCSIN_EFORMAT)
@@ -209,7 +200,7 @@ test_scan(void **state)
     for (i = 0; i < sizeof scan_cases / sizeof scan_cases[0]; i++) {
         const struct scan_case *c = &scan_cases[i];
         size_t n = strlen(c->text);
-        char *p = exact(c->text, n);
+        char *p = test_exact(c->text, n);
 
         memset(&h, 0, sizeof h);
         assert_int_equal(bsn_scan(p, n, collect, &h), 0);
@@ -288,7 +279,7 @@ test_vat_valid(void **state)
     for (i = 0; i < sizeof vat_ok_cases / sizeof vat_ok_cases[0]; i++) {
         const struct vat_ok *c = &vat_ok_cases[i];
         size_t n = strlen(c->in);
-        char *p = exact(c->in, n);
+        char *p = test_exact(c->in, n);
         int rc = vat_normalize(p, n, &out, &flags, bsn);
 
         if (rc != 0)
@@ -345,7 +336,7 @@ test_vat_invalid(void **state)
     for (i = 0; i < sizeof vat_bad_cases / sizeof vat_bad_cases[0]; i++) {
         const struct bad *c = &vat_bad_cases[i];
         size_t n = c->len ? c->len : strlen(c->in);
-        char *p = exact(c->in, n);
+        char *p = test_exact(c->in, n);
 
         memcpy(bsn, "XXXXXXXXX", 10);
         if (vat_normalize(p, n, &out, &flags, bsn) != TOCSIN_EFORMAT)
@@ -427,7 +418,7 @@ test_iddoc_valid(void **state)
     for (i = 0; i < sizeof doc_ok_cases / sizeof doc_ok_cases[0]; i++) {
         const struct doc_ok *c = &doc_ok_cases[i];
         size_t tl = strlen(c->type), nl = strlen(c->number);
-        char *t = exact(c->type, tl), *n = exact(c->number, nl);
+        char *t = test_exact(c->type, tl), *n = test_exact(c->number, nl);
         int rc = iddoc_normalize(t, tl, n, nl, &d, &flags);
 
         if (rc != 0)
@@ -475,7 +466,7 @@ test_iddoc_invalid(void **state)
         const struct doc_bad *c = &doc_bad_cases[i];
         size_t tl = strlen(c->type),
                nl = c->nlen ? c->nlen : strlen(c->number);
-        char *t = exact(c->type, tl), *n = exact(c->number, nl);
+        char *t = test_exact(c->type, tl), *n = test_exact(c->number, nl);
         int rc = iddoc_normalize(t, tl, n, nl, &d, &flags);
 
         if (rc != TOCSIN_EFORMAT)

@@ -10,27 +10,18 @@
 
 #include <cmocka.h>
 
+#include "testutil.h"
+
 #include "ingest/name.h"
 #include "util/limits.h"
 
 /* A literal and its length, NULs inside included. */
 #define IN(s) s, sizeof(s) - 1
 
-/* A copy of exactly n bytes, no NUL: ASan reports any read past n. */
-static char *
-exact(const char *s, size_t n)
-{
-    char *p = malloc(n ? n : 1);
-
-    assert_non_null(p);
-    memcpy(p, s, n);
-    return p;
-}
-
 static int
 clean(const char *s, size_t n, struct buf *out)
 {
-    char *p = exact(s, n);
+    char *p = test_exact(s, n);
     int rc = name_clean(p, n, out);
 
     free(p);
@@ -40,7 +31,7 @@ clean(const char *s, size_t n, struct buf *out)
 static int
 key(const char *s, size_t n, struct buf *out)
 {
-    char *p = exact(s, n);
+    char *p = test_exact(s, n);
     int rc = name_key(p, n, out);
 
     free(p);
@@ -51,7 +42,7 @@ static int
 split(const char *infix, const char *last, struct name_parts *out)
 {
     size_t il = strlen(infix), ll = strlen(last);
-    char *pi = exact(infix, il), *pl = exact(last, ll);
+    char *pi = test_exact(infix, il), *pl = test_exact(last, ll);
     int rc = name_split(pi, il, pl, ll, out);
 
     free(pi);
@@ -123,7 +114,7 @@ test_utf8_check(void **state)
     for (i = 0; i < sizeof(utf8_cases) / sizeof(utf8_cases[0]); i++) {
         const struct utf8_case *c = &utf8_cases[i];
 
-        p = exact(c->in, c->len);
+        p = test_exact(c->in, c->len);
         bad = 12345;
         rc = name_utf8_check(p, c->len, &bad);
         if (rc != c->rc || bad != c->bad_at)
@@ -152,7 +143,7 @@ test_invalid_utf8_everywhere(void **state)
 
         if (c->rc == 0)
             continue;
-        p = exact(c->in, c->len);
+        p = test_exact(c->in, c->len);
         assert_int_equal(buf_appends(&out, "stale"), 0);
         assert_int_equal(name_clean(p, c->len, &out), TOCSIN_EFORMAT);
         assert_int_equal(buf_len(&out), 0);
@@ -785,7 +776,7 @@ test_initials(void **state)
         const struct initials_case *c = &initials_cases[i];
 
         n = strlen(c->in);
-        p = exact(c->in, n);
+        p = test_exact(c->in, n);
         assert_int_equal(buf_appends(&out, "stale"), 0);
         assert_int_equal(name_initials(p, n, &out), 0);
         expect_str("initials", c->in, buf_str(&out), c->want);

@@ -8,24 +8,15 @@
 
 #include <cmocka.h>
 
+#include "testutil.h"
+
 #include "ingest/phone.h"
 #include "util/limits.h"
-
-/* A copy of exactly n bytes, no NUL: ASan reports any read past n. */
-static char *
-exact(const char *s, size_t n)
-{
-    char *p = malloc(n ? n : 1);
-
-    assert_non_null(p);
-    memcpy(p, s, n);
-    return p;
-}
 
 static int
 norm(const char *s, size_t n, struct phone *out)
 {
-    char *p = exact(s, n);
+    char *p = test_exact(s, n);
     int rc = phone_normalize(p, n, out);
 
     free(p);
