@@ -951,7 +951,7 @@ ingest_write_batch(struct ingest_ctx *x, struct store *s,
 static int
 ingest_writer(struct ingest_ctx *x, struct store *s, struct progress *pr)
 {
-    uint64_t since_commit = 0;
+    uint64_t since_commit = 0, rows = 0;
     size_t slot = 0;
     int rc = TOCSIN_OK, last = 0;
 
@@ -973,6 +973,8 @@ ingest_writer(struct ingest_ctx *x, struct store *s, struct progress *pr)
                 rc = store_begin(s);
             since_commit = 0;
         }
+        rows += b->n;
+        progress_items(pr, rows, "rows");
         progress_update(pr, b->raw_bytes);
         pthread_mutex_lock(&x->mu);
         b->full = 0;
@@ -1311,7 +1313,7 @@ ingest_file(struct casedir *c, const char *path,
     x.next_id++;
 
     if (o->progress)
-        pr = progress_start("ingest (bytes)",
+        pr = progress_start("ingest",
                             (uint64_t)source_size(reader_source(x.r)) > 0
                                 ? (uint64_t)source_size(reader_source(x.r))
                                 : 0);

@@ -12,6 +12,8 @@ struct progress {
     const char *what;
     uint64_t total;
     uint64_t done;
+    uint64_t items;   /* progress_items(): what is counted and shown */
+    const char *unit; /* NULL: show done/total */
     double started;
     double drawn;
     int active;
@@ -43,20 +45,36 @@ progress_draw(struct progress *p, double now)
 {
     double secs = now - p->started;
     double rate = secs > 0 ? (double)p->done / secs : 0;
+    double eta = -1;
 
-    if (p->total > 0 && rate > 0 && p->done <= p->total) {
-        double eta = (double)(p->total - p->done) / rate;
-
-        fprintf(stderr, "\r\033[K%s: %llu/%llu (%.0f%%) %.0f/s, ETA %d:%02d",
-                p->what, (unsigned long long)p->done,
-                (unsigned long long)p->total,
-                100.0 * (double)p->done / (double)p->total, rate,
-                (int)(eta / 60), (int)eta % 60);
-    } else
-        fprintf(stderr, "\r\033[K%s: %llu %.0f/s", p->what,
+    if (p->total > 0 && rate > 0 && p->done <= p->total)
+        eta = (double)(p->total - p->done) / rate;
+    if (p->unit != NULL)
+        fprintf(stderr, "\r\033[K%s: %llu %s, %.0f/s", p->what,
+                (unsigned long long)p->items, p->unit,
+                secs > 0 ? (double)p->items / secs : 0);
+    else if (p->total > 0)
+        fprintf(stderr, "\r\033[K%s: %llu/%llu, %.0f/s", p->what,
+                (unsigned long long)p->done, (unsigned long long)p->total,
+                rate);
+    else
+        fprintf(stderr, "\r\033[K%s: %llu, %.0f/s", p->what,
                 (unsigned long long)p->done, rate);
+    if (eta >= 0)
+        fprintf(stderr, ", %.0f%%, ETA %d:%02d",
+                100.0 * (double)p->done / (double)p->total, (int)(eta / 60),
+                (int)eta % 60);
     fflush(stderr);
     p->drawn = now;
+}
+
+void
+progress_items(struct progress *p, uint64_t items, const char *unit)
+{
+    if (p == NULL)
+        return;
+    p->items = items;
+    p->unit = unit;
 }
 
 void

@@ -1,7 +1,7 @@
 /*
  * progress.h - a progress line on a terminal.
  *
- * Draws "what: done/total (pct) rate/s, ETA m:ss" on standard error, at
+ * Draws "what: done/total, rate/s, pct%, ETA m:ss" on standard error, at
  * most ten times a second, and only when standard error is a terminal and the
  * log level is at least LOG_LEVEL_INFO; otherwise every call is a cheap no-op.
  */
@@ -18,6 +18,13 @@ struct progress *progress_start(const char *what, uint64_t total);
 
 /* Report that done units are finished (p NULL: nothing). */
 void progress_update(struct progress *p, uint64_t done);
+
+/*
+ * Count something else than the units of the total, e.g. rows while the
+ * total is in bytes: the line then shows "what: items unit, rate/s" with
+ * the percentage and ETA still from done/total. unit is borrowed.
+ */
+void progress_items(struct progress *p, uint64_t items, const char *unit);
 
 /* Clear the line and free p (NULL is fine). */
 void progress_end(struct progress *p);
