@@ -35,17 +35,18 @@
  * from its start. A record may take at most WINDOW bytes including its line
  * end, so the buffer always has room to complete one.
  *
- * The hot loop finds the next interesting byte (delimiter, quote, a byte
- * below 0x0e: NUL, TAB, LF, CR, ...; a byte >= 0x80) sixteen bytes at a
- * time with SSE2 and dispatches on a class table. A NUL sentinel written at
- * the end of the parse window stops every scan, so the scans need no bounds
- * checks; a real NUL in the data is told apart by its position.
+ * The hot loop finds the interesting bytes (delimiter, quote, a byte below
+ * 0x0e: NUL, TAB, LF, CR, ...; a byte >= 0x80) as a bit mask over 64 bytes
+ * at a time (SSE2; a table without it), walks the set bits and dispatches
+ * on a class table. A NUL sentinel at the end of the data stops every
+ * scan, so the scans need no bounds checks; a real NUL in the data is told
+ * apart by its position.
  */
 #define WINDOW     ((size_t)LINE_LIMIT + 2)
 #define READ_BLOCK ((size_t)1 << 20)
 #define BUF_CAP    (WINDOW + READ_BLOCK) /* the most the buffer grows to */
 #define BUF_MIN    ((size_t)64 << 10)    /* the least it starts with */
-#define BUF_PAD    64                    /* sentinel plus SIMD over-read */
+#define BUF_PAD    128                   /* sentinel plus mask64() over-read */
 #define FIELDS_MIN 64
 
 enum byte_class {
@@ -141,32 +142,42 @@ csv_strerror(int reason)
     return "unknown CSV error";
 }
 
+/*
+ * mask64(c, p): bit i set when p[i] may end an unquoted field or needs a
+ * look: the delimiter, a quote, a byte below 0x0e or from 0x80 up. Reads
+ * p[0..64), so the buffer has BUF_PAD bytes after the sentinel.
+ */
 #ifdef CSV_SSE2
-static inline const unsigned char *
-scan_unquoted(const unsigned char *p, unsigned char delim)
+static inline uint64_t
+mask16(const unsigned char *p, __m128i vd)
 {
-    const __m128i vd = _mm_set1_epi8((char)delim);
     const __m128i vq = _mm_set1_epi8('"');
     const __m128i vlow = _mm_set1_epi8(0x0e);
+    __m128i v = _mm_loadu_si128((const __m128i *)(const void *)p);
+    __m128i m = _mm_or_si128(
+        _mm_or_si128(_mm_cmpeq_epi8(v, vd), _mm_cmpeq_epi8(v, vq)),
+        _mm_cmplt_epi8(v, vlow)); /* also bytes >= 0x80 */
 
-    for (;;) {
-        __m128i v = _mm_loadu_si128((const __m128i *)(const void *)p);
-        __m128i m = _mm_or_si128(
-            _mm_or_si128(_mm_cmpeq_epi8(v, vd), _mm_cmpeq_epi8(v, vq)),
-            _mm_cmplt_epi8(v, vlow)); /* also catches bytes >= 0x80 */
-        unsigned bits = (unsigned)_mm_movemask_epi8(m);
-        if (bits != 0)
-            return p + __builtin_ctz(bits);
-        p += 16;
-    }
+    return (uint64_t)(unsigned)_mm_movemask_epi8(m);
 }
 
+static inline uint64_t
+mask64(const struct csv *c, const unsigned char *p)
+{
+    const __m128i vd = _mm_set1_epi8((char)c->delim);
+
+    return mask16(p, vd) | mask16(p + 16, vd) << 16 |
+           mask16(p + 32, vd) << 32 | mask16(p + 48, vd) << 48;
+}
+
+/* The next quote, byte below 0x0e or from 0x80 up at or after p. */
 static inline const unsigned char *
-scan_quoted(const unsigned char *p)
+scan_quoted(const struct csv *c, const unsigned char *p)
 {
     const __m128i vq = _mm_set1_epi8('"');
     const __m128i vlow = _mm_set1_epi8(0x0e);
 
+    (void)c;
     for (;;) {
         __m128i v = _mm_loadu_si128((const __m128i *)(const void *)p);
         __m128i m =
@@ -177,18 +188,25 @@ scan_quoted(const unsigned char *p)
         p += 16;
     }
 }
-#define SCAN_UNQUOTED(c, p) scan_unquoted((p), (c)->delim)
-#define SCAN_QUOTED(c, p)   scan_quoted(p)
 #else
-static inline const unsigned char *
-scan_table(const unsigned char *p, const unsigned char *stop)
+static inline uint64_t
+mask64(const struct csv *c, const unsigned char *p)
 {
-    while (!stop[*p])
+    uint64_t m = 0;
+    int i;
+
+    for (i = 63; i >= 0; i--)
+        m = m << 1 | c->stop_u[p[i]];
+    return m;
+}
+
+static inline const unsigned char *
+scan_quoted(const struct csv *c, const unsigned char *p)
+{
+    while (!c->stop_q[*p])
         p++;
     return p;
 }
-#define SCAN_UNQUOTED(c, p) scan_table((p), (c)->stop_u)
-#define SCAN_QUOTED(c, p)   scan_table((p), (c)->stop_q)
 #endif
 
 static void
@@ -259,6 +277,7 @@ refill(struct csv *c)
     if (got == 0)
         c->eof = 1;
     c->len += got;
+    c->buf[c->len] = 0; /* the sentinel, see parse() */
     return 0;
 }
 
@@ -336,25 +355,30 @@ struct_error(struct parse *r, int reason, const unsigned char *p,
 }
 
 /*
- * Parse one record at buf[pos] within [base, end), end holding the NUL
- * sentinel. window_cut: the data goes on past end (the record is too
- * long); more: bytes after end may still be read.
+ * Parse one record at buf[pos]; end is the end of the data, holding the
+ * NUL sentinel. A stop at or after wend (the end of the window) means the
+ * record is too long. more: bytes after end may still be read.
  */
 static int
 parse_in(struct csv *c, struct parse *r, const unsigned char *end,
-         int window_cut, int more)
+         const unsigned char *wend, int more)
 {
     const unsigned char *const base = c->buf + c->pos;
     const unsigned char *p = base;
     const unsigned char *line_start = base;
     const unsigned char *fstart;
+    const unsigned char *blk = base; /* m: mask64() of blk, bits before p
+                                        cleared */
+    uint64_t m;
     struct source_span *fields = c->fields;
     size_t fcap = c->fcap;
+    const unsigned char delim = c->delim;
     uint64_t nl = 0;
     size_t nf = 0;
     int n;
 
     c->nesc = 0;
+    m = mask64(c, blk);
     for (;;) {
         fstart = p;
         if (nf == FIELD_LIMIT)
@@ -375,14 +399,18 @@ parse_in(struct csv *c, struct parse *r, const unsigned char *end,
 
             p++;
             for (;;) {
-                p = SCAN_QUOTED(c, p);
+                p = scan_quoted(c, p);
+                if (p >= wend) {
+                    if (nl == 0)
+                        goto too_long;
+                    return struct_error(r, CSV_ERR_UNTERMINATED, q, q_ls, q_nl,
+                                        nf + 1, nl);
+                }
                 switch (c->cls[*p]) {
                 case C_QUOTE:
                     if (p + 1 == end) {
                         if (more)
                             return P_MORE;
-                        if (window_cut)
-                            goto too_long;
                         goto closed; /* at the end of the data */
                     }
                     if (p[1] == '"') {
@@ -421,8 +449,6 @@ parse_in(struct csv *c, struct parse *r, const unsigned char *end,
                     if (p == end) {
                         if (more)
                             return P_MORE;
-                        if (window_cut && nl == 0)
-                            goto too_long;
                         return struct_error(r, CSV_ERR_UNTERMINATED, q, q_ls,
                                             q_nl, nf + 1, nl);
                     }
@@ -441,9 +467,13 @@ parse_in(struct csv *c, struct parse *r, const unsigned char *end,
                 c->esc[c->nesc++] = nf;
             nf++;
             p++;
+            if (p >= wend)
+                goto too_long;
             switch (c->cls[*p]) {
             case C_DELIM:
                 p++;
+                blk = p;
+                m = mask64(c, blk);
                 continue;
             case C_LF:
             case C_CR:
@@ -452,8 +482,6 @@ parse_in(struct csv *c, struct parse *r, const unsigned char *end,
                 if (p == end) {
                     if (more)
                         return P_MORE;
-                    if (window_cut)
-                        goto too_long;
                     goto record_end;
                 }
                 break;
@@ -467,14 +495,22 @@ parse_in(struct csv *c, struct parse *r, const unsigned char *end,
                                 nf, nl);
         }
         for (;;) {
-            p = SCAN_UNQUOTED(c, p);
-            switch (c->cls[*p]) {
-            case C_DELIM:
+            while (m == 0) {
+                blk += 64;
+                m = mask64(c, blk);
+            }
+            p = blk + __builtin_ctzll(m);
+            m &= m - 1;
+            if (p >= wend)
+                goto too_long;
+            if (*p == delim) { /* the common case first */
                 fields[nf].ptr = (const char *)fstart;
                 fields[nf].len = (size_t)(p - fstart);
                 nf++;
                 p++;
                 goto next_field;
+            }
+            switch (c->cls[*p]) {
             case C_LF:
             case C_CR:
                 fields[nf].ptr = (const char *)fstart;
@@ -486,31 +522,27 @@ parse_in(struct csv *c, struct parse *r, const unsigned char *end,
                                     nl, nf + 1, nl);
             case C_HIGH:
                 n = source_utf8_seq(p, (size_t)(end - p));
-                if (n > 0) {
-                    p += n;
-                    continue;
-                }
                 if (n < 0 && more)
                     return P_MORE;
-                content_error(r, CSV_ERR_UTF8, p, line_start, nl, nf + 1);
-                p++;
+                if (n <= 0) {
+                    content_error(r, CSV_ERR_UTF8, p, line_start, nl, nf + 1);
+                    n = 1;
+                }
+                blk = p + n;
+                m = mask64(c, blk);
                 continue;
             case C_NUL:
                 if (p == end) {
                     if (more)
                         return P_MORE;
-                    if (window_cut)
-                        goto too_long;
                     fields[nf].ptr = (const char *)fstart;
                     fields[nf].len = (size_t)(p - fstart);
                     nf++;
                     goto record_end;
                 }
                 content_error(r, CSV_ERR_NUL, p, line_start, nl, nf + 1);
-                p++;
                 continue;
             default:
-                p++;
                 continue;
             }
         }
@@ -547,22 +579,24 @@ too_long:
     return struct_error(r, CSV_ERR_TOO_LONG, p, line_start, nl, nf + 1, nl);
 }
 
+/*
+ * Parse the record at buf[pos]. The NUL sentinel stands at the end of the
+ * data (refill() puts it there: writing it next to each record, a
+ * megabyte ahead, would cost a cache miss per record); the window end is
+ * checked at each byte the scans stop at.
+ */
 static int
 parse(struct csv *c, struct parse *r)
 {
-    unsigned char *base = c->buf + c->pos;
-    unsigned char *dend = c->buf + c->len;
+    const unsigned char *base = c->buf + c->pos;
+    const unsigned char *dend = c->buf + c->len;
     size_t avail = c->len - c->pos;
-    int window_cut = avail > WINDOW;
-    unsigned char *end = window_cut ? base + WINDOW : dend;
-    unsigned char saved = *end;
-    int res;
 
-    memset(r, 0, sizeof(*r));
-    *end = 0;
-    res = parse_in(c, r, end, window_cut, !window_cut && !c->eof);
-    *end = saved;
-    return res;
+    r->reason = 0;
+    r->creason = 0;
+    if (avail > WINDOW) /* the record cannot end beyond the window */
+        return parse_in(c, r, dend, base + WINDOW, 0);
+    return parse_in(c, r, dend, dend + 1, !c->eof);
 }
 
 /* The first line break in [p, end), or NULL. */

@@ -1,10 +1,13 @@
 /*
  * ingest.c - an export file into the case (see ingest.h).
  *
- * Two threads: a producer reads rows, normalises, encodes and seals them
- * into batches; the calling thread writes the batches into the database,
- * committing every INGEST_COMMIT_ROWS rows. Batches go round a small ring,
- * so memory stays bounded whatever the input size.
+ * Threads: INGEST_WORKERS workers take turns at the reader, each copying
+ * a batch of rows out of it, then normalise, encode and seal their batch
+ * in parallel; the calling thread writes the batches into the database in
+ * reading order, committing every INGEST_COMMIT_ROWS rows. Batches go
+ * round a small ring, so memory stays bounded whatever the input size.
+ * A record's id is fixed when it is read (the first id of the ingest plus
+ * its row number), so ids follow the input whichever worker seals it.
  */
 #include "ingest.h"
 
@@ -32,7 +35,8 @@
 #include "phone.h"
 
 #define INGEST_BATCH       2048     /* rows per batch */
-#define INGEST_RING        4        /* batches in flight */
+#define INGEST_RING        6        /* batches in flight */
+#define INGEST_WORKERS     2        /* threads that normalise and seal */
 #define INGEST_COMMIT_ROWS 100000   /* rows per transaction */
 #define INGEST_NONE        SIZE_MAX /* no value at this arena offset */
 
@@ -66,49 +70,81 @@ struct ingest_item {
 struct ingest_batch {
     struct ingest_item items[INGEST_BATCH];
     size_t n;
-    struct buf arena;
+    struct buf arena;   /* strings and sealed boxes of the items */
     uint64_t raw_bytes; /* source position after the batch */
+    uint64_t seq;       /* its place in the input */
     int last;           /* no batch follows */
+    int busy;           /* taken by a worker, until the writer is done */
     int full;           /* ready for the writer */
+
+    /* The rows as read, copied out of the reader (its rows are borrowed
+     * only until its next row): fields and raw point into input. */
+    struct reader_row in[INGEST_BATCH];
+    size_t nin;
+    struct buf input;
+    struct source_span *spans;
+    size_t nspans, spans_cap;
+    int64_t first_id;   /* id of the batch's first row */
+    enum field *fields; /* the columns' fields when it was read */
+    size_t nfields;
+    int col_of[FIELD_COUNT];
 };
 
-struct ingest_ctx {
-    struct casedir *c;
+/* What the workers share; the reader and the ring are guarded by mu. */
+struct ingest_shared {
     const struct case_config *cfg;
     const struct seal *seal;
     const struct ingest_options *o;
     struct reader *r;
     struct mapping *map;
     int nl; /* the data is Dutch: Dutch validation rules apply */
+    const char *fixed_brand; /* --brand, or the only brand of the case */
+    int64_t source_id;
+    int64_t base_id; /* id of the first row of the ingest */
 
-    /* Columns and fields. */
+    /* The columns as mapped so far (JSON Lines may add some). */
     enum field *fields;
     size_t nfields_mapped;
     int col_of[FIELD_COUNT];
-    const char *fixed_brand; /* --brand, or the only brand of the case */
 
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+    struct ingest_batch *ring[INGEST_RING];
+    uint64_t next_seq;  /* the next batch to read */
+    uint64_t rows_read; /* rows taken from the reader */
+    int eof;            /* the reader is done */
+    int stop;           /* writer failed: workers stop */
+    int fatal;          /* a worker failed: status */
+    char msg[LIMIT_SOURCE_MSG + 128];
+};
+
+/* One worker: its own scratch space and counts. */
+struct ingest_ctx {
+    struct ingest_shared *sh;
+    const struct case_config *cfg;
+    const struct seal *seal;
+    const struct ingest_options *o;
+    int nl;
+    const char *fixed_brand;
     int64_t source_id;
-    int64_t next_id;
 
-    /* Counts (producer). */
-    uint64_t rows_read, accepted, rejected;
+    /* The columns of the batch at hand. */
+    const enum field *fields;
+    size_t nfields_mapped;
+    const int *col_of;
+    int csv;
+
+    uint64_t accepted, rejected;
     struct ingest_problem *problems;
     size_t nproblems, problems_cap;
 
-    /* Per-row scratch (producer). */
     char *vals; /* normalised values of one row */
     size_t vals_used, vals_cap;
     struct record rec;
     struct buf tmp, enc, ctxname;
     struct name_parts np;
-
-    /* The ring, guarded by mu. */
-    pthread_mutex_t mu;
-    pthread_cond_t cv;
-    struct ingest_batch *ring[INGEST_RING];
-    int stop;  /* writer failed: producer stops */
-    int fatal; /* producer failed: status */
-    char msg[LIMIT_SOURCE_MSG + 128];
+    pthread_t thread;
+    int started;
 };
 
 /* --- problems ----------------------------------------------------------- */
@@ -670,26 +706,28 @@ ingest_fields(struct ingest_ctx *x, struct ingest_item *it,
 
 /* --- columns ------------------------------------------------------------ */
 
-/* Map the reader's columns to fields; again when JSON Lines added keys. */
+/* Map the reader's columns to fields; again when JSON Lines added keys.
+ * Under sh->mu. */
 static int
-ingest_map_columns(struct ingest_ctx *x)
+ingest_map_columns(struct ingest_shared *sh)
 {
     const struct source_span *names;
     const char **heads;
+    enum field *fields;
     size_t *lens, n, i;
     struct buf why;
     int rc, f;
 
-    reader_columns(x->r, &names, &n);
-    if (n == x->nfields_mapped)
+    reader_columns(sh->r, &names, &n);
+    if (n == sh->nfields_mapped && sh->fields != NULL)
         return TOCSIN_OK;
     heads = calloc(n ? n : 1, sizeof(*heads));
     lens = calloc(n ? n : 1, sizeof(*lens));
-    free(x->fields);
-    x->fields = calloc(n ? n : 1, sizeof(*x->fields));
-    if (heads == NULL || lens == NULL || x->fields == NULL) {
+    fields = calloc(n ? n : 1, sizeof(*fields));
+    if (heads == NULL || lens == NULL || fields == NULL) {
         free(heads);
         free(lens);
+        free(fields);
         return TOCSIN_ENOMEM;
     }
     for (i = 0; i < n; i++) {
@@ -697,51 +735,174 @@ ingest_map_columns(struct ingest_ctx *x)
         lens[i] = names[i].len;
     }
     buf_init(&why, 1024);
-    rc = mapping_resolve(x->map, heads, lens, n, x->fields, &why);
+    rc = mapping_resolve(sh->map, heads, lens, n, fields, &why);
     if (rc != TOCSIN_OK)
-        snprintf(x->msg, sizeof(x->msg), "%s", buf_str(&why));
+        snprintf(sh->msg, sizeof(sh->msg), "%s", buf_str(&why));
     buf_free(&why);
     free(heads);
     free(lens);
-    if (rc != TOCSIN_OK)
+    if (rc != TOCSIN_OK) {
+        free(fields);
         return rc;
+    }
+    free(sh->fields);
+    sh->fields = fields;
     for (f = 0; f < FIELD_COUNT; f++)
-        x->col_of[f] = -1;
+        sh->col_of[f] = -1;
     for (i = 0; i < n; i++)
-        if (x->fields[i] != FIELD_NONE)
-            x->col_of[x->fields[i]] = (int)i;
-    x->nfields_mapped = n;
+        if (fields[i] != FIELD_NONE)
+            sh->col_of[fields[i]] = (int)i;
+    sh->nfields_mapped = n;
     return TOCSIN_OK;
 }
 
-/* --- the producer ------------------------------------------------------- */
+/* --- reading a batch (under sh->mu) ------------------------------------- */
 
-static struct ingest_batch *
-ingest_take_free(struct ingest_ctx *x, size_t slot)
+/* Copy one reader row into the batch; pointers become offsets into
+ * b->input until ingest_batch_fix(). */
+static int
+ingest_copy_row(struct ingest_batch *b, const struct reader_row *row)
 {
-    struct ingest_batch *b;
+    struct reader_row *in = &b->in[b->nin];
+    size_t i, need;
+    int rc;
 
-    pthread_mutex_lock(&x->mu);
-    while (x->ring[slot]->full && !x->stop)
-        pthread_cond_wait(&x->cv, &x->mu);
-    b = x->stop ? NULL : x->ring[slot];
-    pthread_mutex_unlock(&x->mu);
-    if (b != NULL) {
-        b->n = 0;
-        b->last = 0;
-        buf_reset(&b->arena);
+    *in = *row;
+    in->error_key.ptr = NULL;
+    in->error_key.len = 0;
+    in->raw = (const char *)(uintptr_t)buf_len(&b->input);
+    if ((rc = buf_append(&b->input, row->raw, row->raw_len)) != TOCSIN_OK)
+        return rc;
+    in->fields = (const struct source_span *)(uintptr_t)b->nspans;
+    if (row->fields == NULL)
+        in->nfields = 0;
+    need = b->nspans + in->nfields;
+    if (need > b->spans_cap) {
+        size_t cap = b->spans_cap ? b->spans_cap : 4096;
+        struct source_span *sp;
+
+        while (cap < need)
+            cap *= 2;
+        sp = realloc(b->spans, cap * sizeof(*sp));
+        if (sp == NULL)
+            return TOCSIN_ENOMEM;
+        b->spans = sp;
+        b->spans_cap = cap;
     }
+    for (i = 0; i < in->nfields; i++) {
+        struct source_span *sp = &b->spans[b->nspans + i];
+
+        sp->len = row->fields[i].len;
+        if (row->fields[i].ptr == NULL) {
+            sp->ptr = NULL;
+            continue;
+        }
+        /* offset + 1, so that 0 stays "absent" */
+        sp->ptr = (const char *)(uintptr_t)(buf_len(&b->input) + 1);
+        if ((rc = buf_append(&b->input, row->fields[i].ptr,
+                             row->fields[i].len)) != TOCSIN_OK)
+            return rc;
+    }
+    b->nspans = need;
+    b->nin++;
+    return TOCSIN_OK;
+}
+
+/* Turn the offsets of the batch's rows into pointers. */
+static void
+ingest_batch_fix(struct ingest_batch *b)
+{
+    const char *base = b->input.data;
+    size_t i, j;
+
+    for (i = 0; i < b->nspans; i++)
+        if (b->spans[i].ptr != NULL)
+            b->spans[i].ptr = base + ((uintptr_t)b->spans[i].ptr - 1);
+    for (i = 0; i < b->nin; i++) {
+        struct reader_row *in = &b->in[i];
+
+        j = (uintptr_t)in->fields;
+        in->fields = in->error ? NULL : b->spans + j;
+        in->raw = base + (uintptr_t)in->raw;
+    }
+}
+
+/* Take the next batch slot and fill it from the reader: NULL when there
+ * is nothing more to do (the end, a failure, or the writer stopped). */
+static struct ingest_batch *
+ingest_read_batch(struct ingest_shared *sh)
+{
+    struct reader_stats st;
+    struct reader_row row;
+    struct ingest_batch *b;
+    int rc = TOCSIN_OK, more = 1;
+
+    pthread_mutex_lock(&sh->mu);
+    if (sh->eof || sh->stop || sh->fatal) {
+        pthread_mutex_unlock(&sh->mu);
+        return NULL;
+    }
+    /* The slot of the next sequence number; look again after waiting,
+     * since the other worker may have taken that number meanwhile. */
+    while ((b = sh->ring[sh->next_seq % INGEST_RING])->busy && !sh->stop &&
+           !sh->eof && !sh->fatal)
+        pthread_cond_wait(&sh->cv, &sh->mu);
+    if (sh->stop || sh->eof || sh->fatal) {
+        pthread_mutex_unlock(&sh->mu);
+        return NULL;
+    }
+    b->seq = sh->next_seq++;
+    b->busy = 1;
+    b->n = b->nin = b->nspans = 0;
+    b->last = 0;
+    buf_reset(&b->arena);
+    buf_reset(&b->input);
+    b->first_id = sh->base_id + (int64_t)sh->rows_read;
+    while (b->nin < INGEST_BATCH) {
+        more = reader_next(sh->r, &row);
+        if (more <= 0) {
+            if (more < 0) {
+                rc = more;
+                snprintf(sh->msg, sizeof(sh->msg), "%s",
+                         reader_message(sh->r));
+            }
+            break;
+        }
+        if (!row.error && (rc = ingest_map_columns(sh)) != TOCSIN_OK)
+            break;
+        if ((rc = ingest_copy_row(b, &row)) != TOCSIN_OK) {
+            snprintf(sh->msg, sizeof(sh->msg), "line %llu: %s",
+                     (unsigned long long)row.line, tocsin_strerror(rc));
+            break;
+        }
+        sh->rows_read++;
+    }
+    if (more <= 0 || rc != TOCSIN_OK) {
+        sh->eof = 1;
+        b->last = 1;
+        if (rc != TOCSIN_OK)
+            sh->fatal = rc;
+    }
+    reader_stats(sh->r, &st);
+    b->raw_bytes = st.raw_bytes;
+    free(b->fields);
+    b->fields = malloc((sh->nfields_mapped ? sh->nfields_mapped : 1) *
+                       sizeof(*b->fields));
+    if (b->fields == NULL) {
+        sh->fatal = TOCSIN_ENOMEM;
+        b->last = 1;
+        sh->eof = 1;
+    } else if (sh->nfields_mapped > 0) {
+        memcpy(b->fields, sh->fields, sh->nfields_mapped * sizeof(*b->fields));
+    }
+    b->nfields = sh->nfields_mapped;
+    memcpy(b->col_of, sh->col_of, sizeof(b->col_of));
+    pthread_mutex_unlock(&sh->mu);
+    ingest_batch_fix(b);
     return b;
 }
 
-static void
-ingest_hand_over(struct ingest_ctx *x, struct ingest_batch *b)
-{
-    pthread_mutex_lock(&x->mu);
-    b->full = 1;
-    pthread_cond_broadcast(&x->cv);
-    pthread_mutex_unlock(&x->mu);
-}
+/* --- normalising a batch (in parallel) ---------------------------------- */
 
 /* Seal bytes with context into the batch arena. */
 static int
@@ -786,21 +947,17 @@ ingest_reject(struct ingest_ctx *x, struct ingest_batch *b,
 
 static int
 ingest_row(struct ingest_ctx *x, struct ingest_batch *b,
-           const struct reader_row *row)
+           const struct reader_row *row, int64_t id)
 {
     struct ingest_item *it = &b->items[b->n];
     char reason[160];
     int rc;
 
-    x->rows_read++;
     if (row->error) {
         snprintf(reason, sizeof(reason), "%s", row->error_text);
         return ingest_reject(x, b, row, reason);
     }
-    if ((rc = ingest_map_columns(x)) != TOCSIN_OK)
-        return rc;
-    if (reader_format(x->r) == READER_CSV &&
-        row->nfields != x->nfields_mapped) {
+    if (x->csv && row->nfields != x->nfields_mapped) {
         snprintf(reason, sizeof(reason), "has %zu fields, the header has %zu",
                  row->nfields, x->nfields_mapped);
         return ingest_reject(x, b, row, reason);
@@ -808,7 +965,7 @@ ingest_row(struct ingest_ctx *x, struct ingest_batch *b,
     memset(it, 0, sizeof(*it));
     it->line = row->line;
     it->offset = row->offset;
-    it->id = x->next_id;
+    it->id = id;
     it->email_mask = it->phone_mask = it->iban_mask = INGEST_NONE;
     record_clear(&x->rec);
     x->vals_used = 0;
@@ -825,64 +982,54 @@ ingest_row(struct ingest_ctx *x, struct ingest_batch *b,
     if ((rc = record_encode(&x->rec, &x->enc)) != TOCSIN_OK)
         return rc;
     buf_reset(&x->ctxname);
-    if ((rc = buf_printf(&x->ctxname, "record:%lld", (long long)it->id)) !=
+    if ((rc = buf_printf(&x->ctxname, "record:%lld", (long long)id)) !=
         TOCSIN_OK)
         return rc;
     rc = ingest_seal(x, b, it, buf_str(&x->enc), buf_len(&x->enc));
-    sodium_memzero(x->enc.data, x->enc.cap);
+    sodium_memzero(x->enc.data, buf_len(&x->enc));
     if (rc != TOCSIN_OK)
         return rc;
-    x->next_id++;
     x->accepted++;
     b->n++;
     return TOCSIN_OK;
 }
 
+static void
+ingest_fail(struct ingest_shared *sh, int rc, const char *what)
+{
+    pthread_mutex_lock(&sh->mu);
+    if (sh->fatal == 0) {
+        sh->fatal = rc;
+        snprintf(sh->msg, sizeof(sh->msg), "%s: %s", what,
+                 tocsin_strerror(rc));
+    }
+    pthread_cond_broadcast(&sh->cv);
+    pthread_mutex_unlock(&sh->mu);
+}
+
 static void *
-ingest_producer(void *arg)
+ingest_worker(void *arg)
 {
     struct ingest_ctx *x = arg;
-    struct reader_stats st;
-    struct reader_row row;
-    struct ingest_batch *b = NULL;
-    size_t slot = 0;
-    int rc = TOCSIN_OK, more = 1;
+    struct ingest_shared *sh = x->sh;
+    struct ingest_batch *b;
+    size_t i;
+    int rc = TOCSIN_OK;
 
-    while (more) {
-        b = ingest_take_free(x, slot);
-        if (b == NULL)
-            return NULL; /* the writer stopped */
-        while (b->n < INGEST_BATCH) {
-            rc = reader_next(x->r, &row);
-            if (rc <= 0) {
-                more = 0;
-                if (rc < 0)
-                    snprintf(x->msg, sizeof(x->msg), "%s",
-                             reader_message(x->r));
-                break;
-            }
-            rc = ingest_row(x, b, &row);
-            if (rc != TOCSIN_OK) {
-                more = 0;
-                if (x->msg[0] == '\0')
-                    snprintf(x->msg, sizeof(x->msg), "line %llu: %s",
-                             (unsigned long long)row.line,
-                             tocsin_strerror(rc));
-                break;
-            }
+    while ((b = ingest_read_batch(sh)) != NULL) {
+        x->fields = b->fields;
+        x->nfields_mapped = b->nfields;
+        x->col_of = b->col_of;
+        for (i = 0; i < b->nin && rc == TOCSIN_OK; i++)
+            rc = ingest_row(x, b, &b->in[i], b->first_id + (int64_t)i);
+        if (rc != TOCSIN_OK) {
+            ingest_fail(sh, rc, "normalising a row");
+            return NULL;
         }
-        reader_stats(x->r, &st);
-        b->raw_bytes = st.raw_bytes;
-        if (!more) {
-            b->last = 1;
-            if (rc < 0) {
-                pthread_mutex_lock(&x->mu);
-                x->fatal = rc;
-                pthread_mutex_unlock(&x->mu);
-            }
-        }
-        ingest_hand_over(x, b);
-        slot = (slot + 1) % INGEST_RING;
+        pthread_mutex_lock(&sh->mu);
+        b->full = 1;
+        pthread_cond_broadcast(&sh->cv);
+        pthread_mutex_unlock(&sh->mu);
     }
     return NULL;
 }
@@ -896,18 +1043,18 @@ ingest_at(const struct ingest_batch *b, size_t off)
 }
 
 static int
-ingest_write_batch(struct ingest_ctx *x, struct store *s,
+ingest_write_batch(struct ingest_shared *sh, struct store *s,
                    const struct ingest_batch *b)
 {
     size_t i;
-    int rc, h;
+    int rc = TOCSIN_OK, h;
 
     for (i = 0; i < b->n; i++) {
         const struct ingest_item *it = &b->items[i];
 
         if (it->reject) {
             struct store_reject rj = {
-                .source_id = x->source_id,
+                .source_id = sh->source_id,
                 .line = it->line,
                 .byte_offset = it->offset,
                 .column = it->column,
@@ -924,7 +1071,7 @@ ingest_write_batch(struct ingest_ctx *x, struct store *s,
             for (h = 0; h < HASH_COUNT; h++)
                 hp[h] = (it->hashes_set & (1u << h)) ? it->hash[h] : NULL;
             r.id = it->id;
-            r.source_id = x->source_id;
+            r.source_id = sh->source_id;
             r.line = it->line;
             r.brand = it->brand;
             r.present = it->present;
@@ -947,25 +1094,29 @@ ingest_write_batch(struct ingest_ctx *x, struct store *s,
     return TOCSIN_OK;
 }
 
-/* Take batches until the last; commits every INGEST_COMMIT_ROWS rows. */
+/* Take batches in reading order until the last; commits every
+ * INGEST_COMMIT_ROWS rows. */
 static int
-ingest_writer(struct ingest_ctx *x, struct store *s, struct progress *pr)
+ingest_writer(struct ingest_shared *sh, struct store *s, struct progress *pr)
 {
-    uint64_t since_commit = 0, rows = 0;
-    size_t slot = 0;
-    int rc = TOCSIN_OK, last = 0;
+    uint64_t since_commit = 0, rows = 0, seq = 0;
+    int rc, last = 0, fatal;
 
     rc = store_begin(s);
     while (rc == TOCSIN_OK && !last) {
-        struct ingest_batch *b = x->ring[slot];
+        struct ingest_batch *b = sh->ring[seq % INGEST_RING];
 
-        pthread_mutex_lock(&x->mu);
-        while (!b->full)
-            pthread_cond_wait(&x->cv, &x->mu);
-        pthread_mutex_unlock(&x->mu);
+        pthread_mutex_lock(&sh->mu);
+        while (!(b->full && b->seq == seq) && sh->fatal == 0)
+            pthread_cond_wait(&sh->cv, &sh->mu);
+        fatal = b->full && b->seq == seq ? 0 : sh->fatal;
+        pthread_mutex_unlock(&sh->mu);
+        if (fatal != 0)
+            break; /* a worker failed: nothing more comes */
 
-        rc = ingest_write_batch(x, s, b);
+        rc = ingest_write_batch(sh, s, b);
         since_commit += b->n;
+        rows += b->nin;
         last = b->last;
         if (rc == TOCSIN_OK && since_commit >= INGEST_COMMIT_ROWS) {
             rc = store_commit(s);
@@ -973,21 +1124,21 @@ ingest_writer(struct ingest_ctx *x, struct store *s, struct progress *pr)
                 rc = store_begin(s);
             since_commit = 0;
         }
-        rows += b->n;
         progress_items(pr, rows, "rows");
         progress_update(pr, b->raw_bytes);
-        pthread_mutex_lock(&x->mu);
+        pthread_mutex_lock(&sh->mu);
         b->full = 0;
-        pthread_cond_broadcast(&x->cv);
-        pthread_mutex_unlock(&x->mu);
-        slot = (slot + 1) % INGEST_RING;
+        b->busy = 0;
+        pthread_cond_broadcast(&sh->cv);
+        pthread_mutex_unlock(&sh->mu);
+        seq++;
     }
-    if (rc != TOCSIN_OK) {
+    if (rc != TOCSIN_OK || !last) {
         store_rollback(s);
-        pthread_mutex_lock(&x->mu);
-        x->stop = 1;
-        pthread_cond_broadcast(&x->cv);
-        pthread_mutex_unlock(&x->mu);
+        pthread_mutex_lock(&sh->mu);
+        sh->stop = 1;
+        pthread_cond_broadcast(&sh->cv);
+        pthread_mutex_unlock(&sh->mu);
         return rc;
     }
     return store_commit(s);
@@ -1078,13 +1229,13 @@ ingest_problem_cmp(const void *a, const void *b)
 
 /* Copy the column names and fields into the result. */
 static int
-ingest_keep_columns(struct ingest_ctx *x, struct ingest_result *res)
+ingest_keep_columns(struct ingest_shared *sh, struct ingest_result *res)
 {
     const struct source_span *names;
     char esc[LIMIT_LOG_FIELD + 8];
     size_t n, i;
 
-    reader_columns(x->r, &names, &n);
+    reader_columns(sh->r, &names, &n);
     res->columns = calloc(n ? n : 1, sizeof(*res->columns));
     res->fields = calloc(n ? n : 1, sizeof(*res->fields));
     if (res->columns == NULL || res->fields == NULL)
@@ -1093,8 +1244,37 @@ ingest_keep_columns(struct ingest_ctx *x, struct ingest_result *res)
         res->columns[i] = strdup(log_escape(names[i].ptr, esc, sizeof(esc)));
         if (res->columns[i] == NULL)
             return TOCSIN_ENOMEM;
-        res->fields[i] = i < x->nfields_mapped ? x->fields[i] : FIELD_NONE;
+        res->fields[i] = i < sh->nfields_mapped ? sh->fields[i] : FIELD_NONE;
         res->ncolumns = i + 1;
+    }
+    return TOCSIN_OK;
+}
+
+/* Add a worker's problem counts to the result's. */
+static int
+ingest_merge_problems(struct ingest_result *res, const struct ingest_ctx *x)
+{
+    size_t i, j;
+
+    for (i = 0; i < x->nproblems; i++) {
+        const struct ingest_problem *p = &x->problems[i];
+
+        for (j = 0; j < res->nproblems; j++)
+            if (res->problems[j].field == p->field &&
+                strcmp(res->problems[j].what, p->what) == 0)
+                break;
+        if (j == res->nproblems) {
+            struct ingest_problem *q =
+                realloc(res->problems, (res->nproblems + 1) * sizeof(*q));
+
+            if (q == NULL)
+                return TOCSIN_ENOMEM;
+            res->problems = q;
+            q[j] = *p;
+            q[j].count = 0;
+            res->nproblems++;
+        }
+        res->problems[j].count += p->count;
     }
     return TOCSIN_OK;
 }
@@ -1108,16 +1288,25 @@ ingest_now(void)
     return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-static void
-ingest_ctx_free(struct ingest_ctx *x)
+static int
+ingest_worker_setup(struct ingest_ctx *x, struct ingest_shared *sh)
 {
-    int i;
+    x->sh = sh;
+    x->cfg = sh->cfg;
+    x->seal = sh->seal;
+    x->o = sh->o;
+    x->vals_cap = 2 * (size_t)LIMIT_LINE_BYTES + 65536;
+    x->vals = malloc(x->vals_cap);
+    buf_init(&x->tmp, LIMIT_LINE_BYTES);
+    buf_init(&x->enc, 4 * (size_t)LIMIT_LINE_BYTES);
+    buf_init(&x->ctxname, 128);
+    name_parts_init(&x->np);
+    return x->vals == NULL ? TOCSIN_ENOMEM : TOCSIN_OK;
+}
 
-    for (i = 0; i < INGEST_RING; i++) {
-        if (x->ring[i] != NULL)
-            buf_wipe(&x->ring[i]->arena);
-        free(x->ring[i]);
-    }
+static void
+ingest_worker_free(struct ingest_ctx *x)
+{
     if (x->vals != NULL) {
         sodium_memzero(x->vals, x->vals_cap);
         free(x->vals);
@@ -1126,12 +1315,49 @@ ingest_ctx_free(struct ingest_ctx *x)
     buf_wipe(&x->enc);
     buf_free(&x->ctxname);
     name_parts_free(&x->np);
-    free(x->fields);
     free(x->problems);
-    mapping_free(x->map);
-    reader_free(x->r);
-    pthread_mutex_destroy(&x->mu);
-    pthread_cond_destroy(&x->cv);
+}
+
+static int
+ingest_shared_setup(struct ingest_shared *sh)
+{
+    int i;
+
+    pthread_mutex_init(&sh->mu, NULL);
+    pthread_cond_init(&sh->cv, NULL);
+    for (i = 0; i < FIELD_COUNT; i++)
+        sh->col_of[i] = -1;
+    for (i = 0; i < INGEST_RING; i++) {
+        sh->ring[i] = calloc(1, sizeof(*sh->ring[i]));
+        if (sh->ring[i] == NULL)
+            return TOCSIN_ENOMEM;
+        buf_init(&sh->ring[i]->arena,
+                 (size_t)INGEST_BATCH * 8 * (size_t)LIMIT_LINE_BYTES);
+        buf_init(&sh->ring[i]->input,
+                 (size_t)INGEST_BATCH * 2 * (size_t)LIMIT_LINE_BYTES);
+    }
+    return TOCSIN_OK;
+}
+
+static void
+ingest_shared_free(struct ingest_shared *sh)
+{
+    int i;
+
+    for (i = 0; i < INGEST_RING; i++) {
+        if (sh->ring[i] == NULL)
+            continue;
+        buf_wipe(&sh->ring[i]->arena);
+        buf_wipe(&sh->ring[i]->input);
+        free(sh->ring[i]->spans);
+        free(sh->ring[i]->fields);
+        free(sh->ring[i]);
+    }
+    free(sh->fields);
+    mapping_free(sh->map);
+    reader_free(sh->r);
+    pthread_mutex_destroy(&sh->mu);
+    pthread_cond_destroy(&sh->cv);
 }
 
 static int ingest_why(struct buf *why, const char *path, const char *fmt, ...)
@@ -1157,90 +1383,98 @@ ingest_why(struct buf *why, const char *path, const char *fmt, ...)
 
 /* Load the column map and find the brand that applies. */
 static int
-ingest_prepare(struct ingest_ctx *x, const char *path, struct buf *why)
+ingest_prepare(struct ingest_shared *sh, const char *path, struct buf *why)
 {
     struct buf mwhy;
     int rc;
 
-    if (x->o->map_path != NULL) {
+    if (sh->o->map_path != NULL) {
         buf_init(&mwhy, 1024);
-        rc = mapping_load(x->o->map_path, &x->map, &mwhy);
+        rc = mapping_load(sh->o->map_path, &sh->map, &mwhy);
         if (rc == TOCSIN_ECONFIG) {
             if (why != NULL && buf_appends(why, buf_str(&mwhy)) != TOCSIN_OK)
                 buf_reset(why);
         } else if (rc != TOCSIN_OK) {
-            ingest_why(why, x->o->map_path, "cannot read the map file: %s",
+            ingest_why(why, sh->o->map_path, "cannot read the map file: %s",
                        tocsin_strerror(rc));
         }
         buf_free(&mwhy);
         if (rc != TOCSIN_OK)
             return rc;
     } else {
-        x->map = mapping_default();
+        sh->map = mapping_default();
     }
-    x->nl = strcmp(mapping_country(x->map), "NL") == 0;
-    if (x->o->brand != NULL) {
-        x->fixed_brand =
-            ingest_brand(x->cfg, x->o->brand, strlen(x->o->brand));
-        if (x->fixed_brand == NULL) {
+    sh->nl = strcmp(mapping_country(sh->map), "NL") == 0;
+    if (sh->o->brand != NULL) {
+        sh->fixed_brand =
+            ingest_brand(sh->cfg, sh->o->brand, strlen(sh->o->brand));
+        if (sh->fixed_brand == NULL) {
             ingest_why(why, path,
                        "--brand %s is not a brand of this case; case.ini "
                        "has [brand NAME] sections for those",
-                       x->o->brand);
+                       sh->o->brand);
             return TOCSIN_EINVAL;
         }
-    } else if (x->cfg->nbrands == 1) {
-        x->fixed_brand = x->cfg->brands[0].id;
+    } else if (sh->cfg->nbrands == 1) {
+        sh->fixed_brand = sh->cfg->brands[0].id;
     }
     return TOCSIN_OK;
 }
 
 /* Open the reader and map its columns. */
 static int
-ingest_open(struct ingest_ctx *x, const char *path, struct buf *why)
+ingest_open(struct ingest_shared *sh, const char *path, struct buf *why)
 {
     struct reader_options ro = {0};
-    int rc, i;
+    int rc;
 
-    ro.format = x->o->format;
+    ro.format = sh->o->format;
     ro.delimiter =
-        x->o->delimiter ? x->o->delimiter : (char)mapping_delimiter(x->map);
-    rc = reader_open(path, &ro, &x->r, x->msg, sizeof(x->msg));
+        sh->o->delimiter ? sh->o->delimiter : (char)mapping_delimiter(sh->map);
+    rc = reader_open(path, &ro, &sh->r, sh->msg, sizeof(sh->msg));
     if (rc != TOCSIN_OK) {
-        ingest_why(why, path, "%s", x->msg[0] ? x->msg : tocsin_strerror(rc));
+        ingest_why(why, path, "%s",
+                   sh->msg[0] ? sh->msg : tocsin_strerror(rc));
         return rc;
     }
-    for (i = 0; i < FIELD_COUNT; i++)
-        x->col_of[i] = -1;
-    rc = ingest_map_columns(x);
+    rc = ingest_map_columns(sh);
     if (rc != TOCSIN_OK)
-        ingest_why(why, path, "%s", x->msg);
+        ingest_why(why, path, "%s", sh->msg);
     return rc;
 }
 
+/* Read, normalise and store the whole file under the registered source. */
 static int
-ingest_setup(struct ingest_ctx *x)
+ingest_run(struct ingest_shared *sh, struct ingest_ctx *w, struct store *s,
+           struct progress *pr)
 {
-    int i;
+    int i, rc, csv = reader_format(sh->r) == READER_CSV;
 
-    x->vals_cap = 2 * (size_t)LIMIT_LINE_BYTES + 65536;
-    x->vals = malloc(x->vals_cap);
-    if (x->vals == NULL)
-        return TOCSIN_ENOMEM;
-    buf_init(&x->tmp, LIMIT_LINE_BYTES);
-    buf_init(&x->enc, 4 * (size_t)LIMIT_LINE_BYTES);
-    buf_init(&x->ctxname, 128);
-    name_parts_init(&x->np);
-    pthread_mutex_init(&x->mu, NULL);
-    pthread_cond_init(&x->cv, NULL);
-    for (i = 0; i < INGEST_RING; i++) {
-        x->ring[i] = calloc(1, sizeof(*x->ring[i]));
-        if (x->ring[i] == NULL)
-            return TOCSIN_ENOMEM;
-        buf_init(&x->ring[i]->arena,
-                 (size_t)INGEST_BATCH * 8 * (size_t)LIMIT_LINE_BYTES);
+    for (i = 0; i < INGEST_WORKERS; i++) {
+        rc = ingest_worker_setup(&w[i], sh);
+        if (rc != TOCSIN_OK)
+            return rc;
+        w[i].nl = sh->nl;
+        w[i].fixed_brand = sh->fixed_brand;
+        w[i].source_id = sh->source_id;
+        w[i].csv = csv;
     }
-    return TOCSIN_OK;
+    for (i = 0; i < INGEST_WORKERS; i++) {
+        if (pthread_create(&w[i].thread, NULL, ingest_worker, &w[i]) != 0) {
+            ingest_fail(sh, TOCSIN_ENOMEM, "starting a thread");
+            break;
+        }
+        w[i].started = 1;
+    }
+    rc = ingest_writer(sh, s, pr);
+    for (i = 0; i < INGEST_WORKERS; i++)
+        if (w[i].started) {
+            pthread_join(w[i].thread, NULL);
+            w[i].started = 0;
+        }
+    if (rc == TOCSIN_OK && sh->fatal != 0)
+        rc = sh->fatal;
+    return rc;
 }
 
 int
@@ -1249,28 +1483,28 @@ ingest_file(struct casedir *c, const char *path,
             struct buf *why)
 {
     unsigned char quick[STORE_HASH_BYTES], full[SOURCE_HASH_BYTES];
+    struct ingest_ctx w[INGEST_WORKERS];
     struct store *s = casedir_store(c);
     struct store_source src = {0};
+    struct ingest_shared sh;
     struct reader_stats st;
     struct progress *pr = NULL;
-    struct ingest_ctx x;
     struct buf summary;
-    pthread_t thread;
     double t0 = ingest_now();
-    int rc, quick_ok, removed, started = 0;
+    int rc, i, quick_ok, removed;
     int64_t dup;
 
     memset(res, 0, sizeof(*res));
-    memset(&x, 0, sizeof(x));
-    x.c = c;
-    x.cfg = casedir_config(c);
-    x.seal = casedir_seal(c);
-    x.o = o;
+    memset(&sh, 0, sizeof(sh));
+    memset(w, 0, sizeof(w));
+    sh.cfg = casedir_config(c);
+    sh.seal = casedir_seal(c);
+    sh.o = o;
     buf_init(&summary, 1u << 20);
-    if ((rc = ingest_setup(&x)) != TOCSIN_OK)
+    if ((rc = ingest_shared_setup(&sh)) != TOCSIN_OK)
         goto out;
 
-    if ((rc = ingest_prepare(&x, path, why)) != TOCSIN_OK)
+    if ((rc = ingest_prepare(&sh, path, why)) != TOCSIN_OK)
         goto out;
     /* Already in the case? */
     if ((rc = ingest_quick_hash(path, quick, &quick_ok)) != TOCSIN_OK)
@@ -1282,8 +1516,7 @@ ingest_file(struct casedir *c, const char *path,
         res->source_id = dup;
         goto out;
     }
-
-    if ((rc = ingest_open(&x, path, why)) != TOCSIN_OK)
+    if ((rc = ingest_open(&sh, path, why)) != TOCSIN_OK)
         goto out;
 
     /* Clean up after an interrupted ingest, then register this one. */
@@ -1296,84 +1529,78 @@ ingest_file(struct casedir *c, const char *path,
                  removed);
     src.name = path;
     src.quick_hash = quick_ok ? quick : NULL;
-    src.format = reader_format(x.r) == READER_JSONL ? "jsonl" : "csv";
-    src.compressed = source_is_gzip(reader_source(x.r));
-    src.brand = x.fixed_brand;
+    src.format = reader_format(sh.r) == READER_JSONL ? "jsonl" : "csv";
+    src.compressed = source_is_gzip(reader_source(sh.r));
+    src.brand = sh.fixed_brand;
     src.run_id = o->run_id;
     if (rc == TOCSIN_OK)
-        rc = store_source_add(s, &src, &x.source_id);
+        rc = store_source_add(s, &src, &sh.source_id);
     if (rc == TOCSIN_OK)
-        rc = store_record_max_id(s, &x.next_id);
+        rc = store_record_max_id(s, &sh.base_id);
     if (rc != TOCSIN_OK) {
         store_rollback(s);
         goto dberr;
     }
     if ((rc = store_commit(s)) != TOCSIN_OK)
         goto dberr;
-    x.next_id++;
+    sh.base_id++;
 
     if (o->progress)
         pr = progress_start("ingest",
-                            (uint64_t)source_size(reader_source(x.r)) > 0
-                                ? (uint64_t)source_size(reader_source(x.r))
+                            source_size(reader_source(sh.r)) > 0
+                                ? (uint64_t)source_size(reader_source(sh.r))
                                 : 0);
-    if (pthread_create(&thread, NULL, ingest_producer, &x) != 0) {
-        rc = TOCSIN_ENOMEM;
-        goto out;
-    }
-    started = 1;
-    rc = ingest_writer(&x, s, pr);
-    pthread_join(thread, NULL);
-    started = 0;
+    rc = ingest_run(&sh, w, s, pr);
     progress_end(pr);
     pr = NULL;
-    if (rc != TOCSIN_OK)
-        goto dberr;
-    if (x.fatal != 0) {
-        rc = x.fatal;
-        ingest_why(why, path, "%s", x.msg);
+    if (rc != TOCSIN_OK) {
+        if (sh.fatal != 0)
+            ingest_why(why, path, "%s", sh.msg);
+        else
+            ingest_why(why, path, "case database: %s", store_errmsg(s));
         goto out;
     }
+    log_debug("ingest: rows written after %.2f s", ingest_now() - t0);
 
     /* The end: account, and look again for a duplicate (a pipe has no
      * quick hash). */
-    reader_stats(x.r, &st);
-    res->source_id = x.source_id;
-    res->rows_read = x.rows_read;
-    res->accepted = x.accepted;
-    res->rejected = x.rejected;
+    reader_stats(sh.r, &st);
+    res->source_id = sh.source_id;
+    res->rows_read = sh.rows_read;
+    for (i = 0; i < INGEST_WORKERS; i++) {
+        res->accepted += w[i].accepted;
+        res->rejected += w[i].rejected;
+        if ((rc = ingest_merge_problems(res, &w[i])) != TOCSIN_OK)
+            goto out;
+    }
     res->blank_lines = st.blank_lines;
     res->bytes = st.raw_bytes;
-    if ((rc = reader_hash(x.r, full)) != TOCSIN_OK)
+    if ((rc = reader_hash(sh.r, full)) != TOCSIN_OK)
         goto out;
     if (store_source_find(s, NULL, full, &dup) == TOCSIN_OK) {
         if ((rc = store_begin(s)) == TOCSIN_OK &&
-            (rc = store_source_remove(s, x.source_id)) == TOCSIN_OK)
+            (rc = store_source_remove(s, sh.source_id)) == TOCSIN_OK)
             rc = store_commit(s);
         else
             store_rollback(s);
-        memset(res, 0, sizeof(*res));
+        ingest_result_free(res);
         res->duplicate = 1;
         res->source_id = dup;
         if (rc != TOCSIN_OK)
             goto dberr;
         goto out;
     }
-    if ((rc = ingest_keep_columns(&x, res)) != TOCSIN_OK)
+    if ((rc = ingest_keep_columns(&sh, res)) != TOCSIN_OK)
         goto out;
-    res->problems = x.problems;
-    res->nproblems = x.nproblems;
-    x.problems = NULL;
     qsort(res->problems, res->nproblems, sizeof(*res->problems),
           ingest_problem_cmp);
     res->seconds = ingest_now() - t0;
     if ((rc = ingest_result_json(res, &summary)) != TOCSIN_OK)
         goto out;
-    log_debug("ingest: rows written after %.2f s", ingest_now() - t0);
     if ((rc = store_begin(s)) != TOCSIN_OK)
         goto dberr;
-    if ((rc = store_source_finish(s, x.source_id, full, st.raw_bytes,
-                                  x.rows_read, x.accepted, x.rejected,
+    if ((rc = store_source_finish(s, sh.source_id, full, st.raw_bytes,
+                                  res->rows_read, res->accepted, res->rejected,
                                   buf_str(&summary))) != TOCSIN_OK) {
         store_rollback(s);
         goto dberr;
@@ -1384,17 +1611,12 @@ ingest_file(struct casedir *c, const char *path,
 dberr:
     ingest_why(why, path, "case database: %s", store_errmsg(s));
 out:
-    if (started) {
-        pthread_mutex_lock(&x.mu);
-        x.stop = 1;
-        pthread_cond_broadcast(&x.cv);
-        pthread_mutex_unlock(&x.mu);
-        pthread_join(thread, NULL);
-    }
     progress_end(pr);
     res->seconds = ingest_now() - t0;
     buf_free(&summary);
-    ingest_ctx_free(&x);
+    for (i = 0; i < INGEST_WORKERS; i++)
+        ingest_worker_free(&w[i]);
+    ingest_shared_free(&sh);
     return rc;
 }
 

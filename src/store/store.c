@@ -83,7 +83,6 @@ static const char *const store_migrations[] = {
     "    iban_mask TEXT,\n"
     "    sealed BLOB NOT NULL\n" /* record.h encoding, sealed */
     ");\n"
-    "CREATE INDEX records_source ON records(source_id);\n"
     "CREATE TABLE rejects(\n"
     "    id INTEGER PRIMARY KEY,\n"
     "    source_id INTEGER NOT NULL REFERENCES sources(id),\n"
