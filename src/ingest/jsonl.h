@@ -1,10 +1,14 @@
 /*
  * jsonl.h - streaming JSON Lines reader: one flat JSON object per line.
  *
- * Every line is checked by json-c (strict mode) and then by a strict scan
- * of our own, because json-c alone accepts control characters in strings,
- * lone surrogate escapes, duplicate keys and single quotes, and would turn
- * out-of-range integers into other numbers. Values come out as:
+ * Each line is taken apart by a strict scan of our own, because json-c
+ * alone accepts control characters in strings, lone surrogate escapes,
+ * duplicate keys and single quotes, and would turn out-of-range integers
+ * into other numbers (and building its object tree for every line is
+ * slow). A line the scan rejects goes to json-c (strict mode): when json-c
+ * rejects it too, the row is a syntax error at json-c's offset. Whatever
+ * the scan accepts, json-c accepts (the fuzzing build checks that). Values
+ * come out as:
  * strings as their (unescaped) UTF-8 text; numbers and true/false as their
  * JSON text exactly as written; null as absent. Columns are the union of
  * the keys in order of first appearance; jsonl_columns() grows as rows

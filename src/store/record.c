@@ -11,45 +11,63 @@ record_clear(struct record *r)
     memset(r, 0, sizeof(*r));
 }
 
-static int
-record_put_uint(struct buf *out, uint64_t v)
+/* Bytes of v in LEB128. */
+static size_t
+record_uint_len(uint64_t v)
 {
-    unsigned char b[10];
-    size_t n = 0;
+    size_t n = 1;
 
-    do {
-        b[n] = (unsigned char)(v & 0x7f);
+    while (v >= 0x80) {
         v >>= 7;
-        if (v != 0)
-            b[n] |= 0x80;
         n++;
-    } while (v != 0);
-    return buf_append(out, b, n);
+    }
+    return n;
+}
+
+static unsigned char *
+record_put_uint(unsigned char *p, uint64_t v)
+{
+    while (v >= 0x80) {
+        *p++ = (unsigned char)(v | 0x80);
+        v >>= 7;
+    }
+    *p++ = (unsigned char)v;
+    return p;
 }
 
 int
 record_encode(const struct record *r, struct buf *out)
 {
-    unsigned char c = RECORD_VERSION;
+    size_t need = 1 + 1 + record_uint_len(r->raw_len) + r->raw_len;
+    unsigned char *p;
+    char *at;
     int f, rc;
 
-    if ((rc = buf_append(out, &c, 1)) != TOCSIN_OK)
+    /* One size computation and one extension: this runs for every record
+     * of a breach. */
+    for (f = 0; f < FIELD_COUNT; f++)
+        if (r->val[f] != NULL)
+            need += 1 + record_uint_len(r->flags[f]) +
+                    record_uint_len(r->len[f]) + r->len[f];
+    if ((rc = buf_extend(out, need, &at)) != TOCSIN_OK)
         return rc;
+    p = (unsigned char *)at;
+    *p++ = RECORD_VERSION;
     for (f = 0; f < FIELD_COUNT; f++) {
         if (r->val[f] == NULL)
             continue;
-        c = (unsigned char)f;
-        if ((rc = buf_append(out, &c, 1)) != TOCSIN_OK ||
-            (rc = record_put_uint(out, r->flags[f])) != TOCSIN_OK ||
-            (rc = record_put_uint(out, r->len[f])) != TOCSIN_OK ||
-            (rc = buf_append(out, r->val[f], r->len[f])) != TOCSIN_OK)
-            return rc;
+        *p++ = (unsigned char)f;
+        p = record_put_uint(p, r->flags[f]);
+        p = record_put_uint(p, r->len[f]);
+        if (r->len[f] > 0)
+            memcpy(p, r->val[f], r->len[f]);
+        p += r->len[f];
     }
-    c = RECORD_RAW;
-    if ((rc = buf_append(out, &c, 1)) != TOCSIN_OK ||
-        (rc = record_put_uint(out, r->raw_len)) != TOCSIN_OK)
-        return rc;
-    return buf_append(out, r->raw != NULL ? r->raw : "", r->raw_len);
+    *p++ = RECORD_RAW;
+    p = record_put_uint(p, r->raw_len);
+    if (r->raw_len > 0)
+        memcpy(p, r->raw, r->raw_len);
+    return TOCSIN_OK;
 }
 
 /* Read a LEB128 number of at most 64 bits; 0 or -1. */

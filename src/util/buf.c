@@ -85,6 +85,19 @@ buf_append(struct buf *b, const void *p, size_t n)
 }
 
 int
+buf_extend(struct buf *b, size_t n, char **p)
+{
+    int rc = buf_grow(b, n);
+
+    if (rc != TOCSIN_OK)
+        return rc;
+    *p = b->data + b->len;
+    b->len += n;
+    b->data[b->len] = '\0';
+    return TOCSIN_OK;
+}
+
+int
 buf_appends(struct buf *b, const char *s)
 {
     return buf_append(b, s, strlen(s));

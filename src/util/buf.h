@@ -42,6 +42,14 @@ TOCSIN_MUST_CHECK int buf_printf(struct buf *b, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 TOCSIN_MUST_CHECK int buf_vprintf(struct buf *b, const char *fmt, va_list ap);
 
+/*
+ * Make the buffer n bytes longer and point *p at the new bytes, which the
+ * caller then fills (they are not initialised). For writers that know a
+ * size up front and would otherwise append piece by piece.
+ * TOCSIN_ELIMIT past the maximum, TOCSIN_ENOMEM.
+ */
+TOCSIN_MUST_CHECK int buf_extend(struct buf *b, size_t n, char **p);
+
 /* Contents and length; buf_str() of an empty buffer is "". Borrowed until
  * the next change to the buffer. */
 const char *buf_str(const struct buf *b);
