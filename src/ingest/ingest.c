@@ -430,9 +430,16 @@ ingest_names(struct ingest_ctx *x, const struct reader_row *row)
     size_t il = 0, ll = 0, len;
     int rc;
 
-    if (ingest_value(x, row, FIELD_FIRST_NAME, &p, &len) &&
-        (rc = ingest_text(x, FIELD_FIRST_NAME, p, len)) != TOCSIN_OK)
-        return rc;
+    if (ingest_value(x, row, FIELD_FIRST_NAME, &p, &len)) {
+        if ((rc = ingest_text(x, FIELD_FIRST_NAME, p, len)) != TOCSIN_OK)
+            return rc;
+        /* Counted, not a fault: "J.P." tells the resolver less than
+         * "Jan Peter" does. */
+        if (name_is_initials(p, len)) {
+            ingest_problem(x, FIELD_FIRST_NAME, "initials only");
+            x->rec.flags[FIELD_FIRST_NAME] |= INGEST_INITIALS;
+        }
+    }
     ingest_value(x, row, FIELD_INFIX, &ip, &il);
     ingest_value(x, row, FIELD_LAST_NAME, &lp, &ll);
     if (il == 0 && ll == 0)

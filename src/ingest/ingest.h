@@ -29,6 +29,9 @@
 #include "../util/error.h"
 #include "reader.h"
 
+/* Flag on a first name (record.h flags) that holds initials only. */
+#define INGEST_INITIALS 0x1u
+
 struct ingest_options {
     const char *map_path;      /* NULL: built-in column names */
     const char *brand;         /* NULL: from the data; else a brand id */
