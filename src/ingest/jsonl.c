@@ -28,8 +28,9 @@
 /*
  * Lines are found with memchr in a block of decoded bytes buf[pos..len);
  * a line may take WINDOW bytes with its CRLF, so the buffer always has room
- * for one. Each line goes through: NUL and UTF-8 checks, json-c, and
- * scan_object(), which takes the keys and values apart.
+ * for one. Each line goes through: NUL and UTF-8 checks, json-c (every
+ * line), and scan_object(), which adds stricter checks and takes the keys
+ * and values apart.
  */
 #define WINDOW     ((size_t)LINE_LIMIT + 2)
 #define READ_BLOCK ((size_t)1 << 20)
@@ -832,22 +833,22 @@ do_line(struct jsonl *j, const unsigned char *p, size_t n,
         j->ubuf = u;
         j->ucap = n;
     }
+    /* json-c parses every line and has the last word on what is JSON at
+     * all: a line it rejects is a syntax error where it stopped. */
+    if (!json_valid(j, p, n, &end)) {
+        lerr_set(&e, JSONL_ERR_SYNTAX, end);
+        goto bad;
+    }
+    /* Then the stricter checks json-c does not make (raw control
+     * characters, lone surrogates, duplicate keys, nested values), and the
+     * values taken from the line's own bytes, so that a number keeps its
+     * exact text (json-c turns -0 into 0 and out-of-range integers into
+     * other numbers: a value must never change silently). */
     rc = scan_object(j, p, n, &e);
     if (rc < 0)
         return rc;
-    if (rc != 0) {
-        /* json-c has the last word on what is JSON at all: a line it
-         * rejects is a syntax error where json-c stopped; otherwise our
-         * stricter reason stands. */
-        if (!json_valid(j, p, n, &end))
-            lerr_set(&e, JSONL_ERR_SYNTAX, end);
+    if (rc != 0)
         goto bad;
-    }
-#ifdef FUZZING_BUILD_MODE_UNSAFE_FOR_PRODUCTION
-    /* What the scan accepts, json-c must accept too. */
-    if (!json_valid(j, p, n, &end))
-        abort();
-#endif
     rc = map_columns(j, &e);
     if (rc < 0)
         return rc;
