@@ -3,7 +3,9 @@
 # Idempotent and quick: apt-get runs only when something is missing.
 set -eu
 
-# Build and library packages (checked with dpkg).
+# Build and library packages (checked with dpkg). clang and its libFuzzer,
+# ASan and UBSan runtimes (libclang-rt-14-dev, only recommended by clang-14)
+# are for scripts/fuzz.sh and the fuzz_short test.
 PACKAGES="
 build-essential
 meson
@@ -23,6 +25,8 @@ libgmime-3.0-dev
 libmicrohttpd-dev
 libssl-dev
 libcmocka-dev
+clang
+libclang-rt-14-dev
 "
 
 missing=""

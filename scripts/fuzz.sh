@@ -2,7 +2,11 @@
 # Build the libFuzzer harnesses in fuzz/ with clang and run each for N
 # seconds (default 60). See fuzz/README.
 #
-#   scripts/fuzz.sh [SECONDS] [TARGET...]     TARGET: csv csv_scalar jsonl
+#   scripts/fuzz.sh [SECONDS] [TARGET...]
+#   scripts/fuzz.sh --list                    print the targets, one a line
+#
+# TARGET: csv csv_scalar jsonl name date address email phone iban idnum
+# mapping (default: all).
 #
 # Work goes to $FUZZ_OUT (default build-fuzz/): the binaries, a working
 # corpus per target (seeded from fuzz/corpus/, grown by the fuzzer) and
@@ -10,9 +14,14 @@
 # there by hand once it is fixed. Exit status 1 when a target crashed.
 set -eu
 
+all="csv csv_scalar jsonl name date address email phone iban idnum mapping"
+if [ "${1:-}" = --list ]; then
+    printf '%s\n' $all
+    exit 0
+fi
 secs=${1:-60}
 [ $# -gt 0 ] && shift
-targets=${*:-csv csv_scalar jsonl}
+targets=${*:-$all}
 root=$(cd "$(dirname "$0")/.." && pwd)
 out=${FUZZ_OUT:-$root/build-fuzz}
 cc=${FUZZ_CC:-clang}
@@ -22,22 +31,27 @@ mkdir -p "$out"
 cflags="-std=c17 -g -O1 -D_GNU_SOURCE -DFUZZING_BUILD_MODE_UNSAFE_FOR_PRODUCTION \
 -fsanitize=fuzzer,address,undefined \
 -fno-sanitize-recover=undefined -fno-omit-frame-pointer -I$root/src \
-$(pkg-config --cflags libsodium zlib json-c)"
-libs=$(pkg-config --libs libsodium zlib json-c)
+$(pkg-config --cflags libsodium zlib json-c libutf8proc inih)"
+libs=$(pkg-config --libs libsodium zlib json-c libutf8proc inih)
 srcs="$root/src/ingest/source.c $root/src/ingest/csv.c \
 $root/src/ingest/jsonl.c $root/src/util/buf.c $root/src/util/error.c"
+# The normalisers and the map file parser (one harness each).
+norm_srcs="$root/src/util/buf.c $root/src/util/error.c \
+$root/src/util/checkdigit.c $root/src/util/log.c $root/src/store/field.c"
 
 status=0
 for t in $targets; do
     case $t in
-    csv) harness=csv extra= ;;
-    csv_scalar) harness=csv extra=-DCSV_SCALAR ;;
-    jsonl) harness=jsonl extra= ;;
+    csv) harness=csv extra= t_srcs=$srcs ;;
+    csv_scalar) harness=csv extra=-DCSV_SCALAR t_srcs=$srcs ;;
+    jsonl) harness=jsonl extra= t_srcs=$srcs ;;
+    name | date | address | email | phone | iban | idnum | mapping)
+        harness=$t extra= t_srcs="$root/src/ingest/$t.c $norm_srcs" ;;
     *) echo "fuzz.sh: unknown target $t" >&2; exit 2 ;;
     esac
     echo "== building fuzz_$t"
     # shellcheck disable=SC2086
-    $cc $cflags $extra "$root/fuzz/fuzz_$harness.c" $srcs $libs \
+    $cc $cflags $extra "$root/fuzz/fuzz_$harness.c" $t_srcs $libs \
         -o "$out/fuzz_$t"
     mkdir -p "$out/corpus_$t"
     dict=

@@ -354,6 +354,43 @@ mapping_default(void)
     return m;
 }
 
+/* Finish a parse: ini_parse_*() returned line (0, or the first bad line).
+ * Frees p->m on error. */
+static int
+mapping_finish(struct mapping_parse *p, int line, struct mapping **out)
+{
+    struct buf *why = p->why;
+
+    if (p->oom) {
+        mapping_free(p->m);
+        return TOCSIN_ENOMEM;
+    }
+    if (line != 0 || p->failed) {
+        if (why != NULL) {
+            struct buf msg;
+            char epath[LIMIT_LOG_FIELD + 8];
+
+            buf_init(&msg, LIMIT_CONFIG_VALUE);
+            if (buf_printf(
+                    &msg, "%s:%d: ", log_escape(p->path, epath, sizeof(epath)),
+                    line) == TOCSIN_OK &&
+                buf_appends(&msg, p->failed ? buf_str(why)
+                                            : "not a valid INI line "
+                                              "(expected 'header = field')") ==
+                    TOCSIN_OK) {
+                buf_reset(why);
+                if (buf_appends(why, buf_str(&msg)) != TOCSIN_OK)
+                    buf_reset(why);
+            }
+            buf_free(&msg);
+        }
+        mapping_free(p->m);
+        return TOCSIN_ECONFIG;
+    }
+    *out = p->m;
+    return TOCSIN_OK;
+}
+
 int
 mapping_load(const char *path, struct mapping **out, struct buf *why)
 {
@@ -369,34 +406,65 @@ mapping_load(const char *path, struct mapping **out, struct buf *why)
     p.path = path;
     line = ini_parse_file(f, mapping_handler, &p);
     fclose(f);
-    if (p.oom) {
-        mapping_free(p.m);
-        return TOCSIN_ENOMEM;
-    }
-    if (line != 0 || p.failed) {
-        if (why != NULL) {
-            struct buf msg;
-            char epath[LIMIT_LOG_FIELD + 8];
+    return mapping_finish(&p, line, out);
+}
 
-            buf_init(&msg, LIMIT_CONFIG_VALUE);
-            if (buf_printf(&msg,
-                           "%s:%d: ", log_escape(path, epath, sizeof(epath)),
-                           line) == TOCSIN_OK &&
-                buf_appends(&msg, p.failed ? buf_str(why)
-                                           : "not a valid INI line "
-                                             "(expected 'header = field')") ==
-                    TOCSIN_OK) {
+/* Where mapping_mem_gets() stands in the text. */
+struct mapping_mem {
+    const char *p;
+    size_t left;
+};
+
+/* An fgets() over memory for ini_parse_stream(): up to num - 1 bytes, up
+ * to and including a newline, then a NUL; NULL at the end. A NUL byte in
+ * the text is copied like any other, as fgets() does. */
+static char *
+mapping_mem_gets(char *str, int num, void *stream)
+{
+    struct mapping_mem *m = stream;
+    const char *nl;
+    size_t n;
+
+    if (m->left == 0 || num < 2)
+        return NULL;
+    n = (size_t)num - 1;
+    if (n > m->left)
+        n = m->left;
+    nl = memchr(m->p, '\n', n);
+    if (nl != NULL)
+        n = (size_t)(nl - m->p) + 1;
+    memcpy(str, m->p, n);
+    str[n] = '\0';
+    m->p += n;
+    m->left -= n;
+    return str;
+}
+
+int
+mapping_load_mem(const char *text, size_t len, const char *name,
+                 struct mapping **out, struct buf *why)
+{
+    struct mapping_parse p = {0};
+    struct mapping_mem mem = {text, len};
+    int line;
+
+    if (len > LIMIT_MAP_BYTES) {
+        if (why != NULL) {
+            char ename[LIMIT_LOG_FIELD + 8];
+
+            buf_reset(why);
+            if (buf_printf(why, "%s: map over %u bytes",
+                           log_escape(name, ename, sizeof(ename)),
+                           (unsigned)LIMIT_MAP_BYTES) != TOCSIN_OK)
                 buf_reset(why);
-                if (buf_appends(why, buf_str(&msg)) != TOCSIN_OK)
-                    buf_reset(why);
-            }
-            buf_free(&msg);
         }
-        mapping_free(p.m);
         return TOCSIN_ECONFIG;
     }
-    *out = p.m;
-    return TOCSIN_OK;
+    p.m = mapping_default();
+    p.why = why;
+    p.path = name;
+    line = ini_parse_stream(mapping_mem_gets, &mem, mapping_handler, &p);
+    return mapping_finish(&p, line, out);
 }
 
 void

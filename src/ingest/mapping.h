@@ -36,6 +36,17 @@ struct mapping;
 TOCSIN_MUST_CHECK int mapping_load(const char *path, struct mapping **out,
                                    struct buf *why);
 
+/*
+ * As mapping_load(), from the map file's text text[0..len) (need not be
+ * NUL-terminated; a NUL byte is read as mapping_load() reads one from a
+ * file). name stands for the path in messages. Borrowed: text and name,
+ * for the call only. TOCSIN_ECONFIG also for text over LIMIT_MAP_BYTES;
+ * TOCSIN_ENOMEM.
+ */
+TOCSIN_MUST_CHECK int mapping_load_mem(const char *text, size_t len,
+                                       const char *name, struct mapping **out,
+                                       struct buf *why);
+
 /* The empty map: every column by mapping_guess(), country NL, delimiter auto.
  * Never fails; free with mapping_free(). */
 struct mapping *mapping_default(void);

@@ -28,7 +28,8 @@
 #define LIMIT_BUF_DEFAULT (64u << 20) /* default growable-buffer maximum */
 
 /* Ingest: column mapping (mapping.h). */
-#define LIMIT_MAP_COLUMNS 4096 /* entries in a map file's [columns] */
+#define LIMIT_MAP_COLUMNS 4096       /* entries in a map file's [columns] */
+#define LIMIT_MAP_BYTES   (1u << 20) /* map text for mapping_load_mem() */
 
 /* Synthetic data. */
 /* tocsin synth --persons: mobiles (06 + 8 digits) and customer numbers

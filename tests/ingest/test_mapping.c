@@ -10,6 +10,7 @@
 #include <cmocka.h>
 
 #include "ingest/mapping.h"
+#include "util/limits.h"
 
 static void
 guesses_english_and_dutch(void **state)
@@ -148,6 +149,113 @@ map_file_errors_name_the_line(void **state)
     buf_free(&why);
 }
 
+/* mapping_load_mem() reads a text as mapping_load() reads it from a file:
+ * the same map or the same message after the name, for good and bad maps,
+ * a line longer than inih's line buffer, a NUL byte and no final newline.
+ * The text is an exact malloc'd copy, so ASan sees a read past its end. */
+static void
+map_text_loads_like_a_file(void **state)
+{
+    static const struct {
+        const char *text;
+        size_t len;
+    } cases[] = {
+#define T(s) {s, sizeof(s) - 1}
+        T("[columns]\nrec_id = record_id\ncode = extra\n"
+          "[options]\ncountry = AU\ndelimiter = ;"),
+        T("[columns]\na = first_nam\n"),
+        T("[columns]\na = email\na = iban\n"),
+        T("[options]\ndelimiter = :\n"),
+        T("[columns]\nno equals sign here\n"),
+        T("[columns]\r\na = email\r\n"),
+        T("[columns]\na = email\nxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
+          "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
+          "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
+          "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx = phone\n"
+          "b = iban\n"),
+        T("[columns]\na = email\0junk\nb = iban\n"),
+        T(""),
+#undef T
+    };
+    const char *heads[] = {"rec_id", "code", "a", "b"};
+    size_t lens[] = {6, 4, 1, 1};
+    struct buf why_f, why_m;
+    size_t i;
+
+    (void)state;
+    buf_init(&why_f, 1024);
+    buf_init(&why_m, 1024);
+    for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        char *path = strdup("/tmp/tocsin-map-XXXXXX"), *text;
+        struct mapping *mf = NULL, *mm = NULL;
+        int fd = mkstemp(path), rf, rm;
+        size_t n = cases[i].len;
+
+        assert_true(fd >= 0);
+        assert_int_equal(write(fd, cases[i].text, n), (ssize_t)n);
+        close(fd);
+        text = malloc(n ? n : 1);
+        assert_non_null(text);
+        memcpy(text, cases[i].text, n);
+        buf_reset(&why_f);
+        buf_reset(&why_m);
+        rf = mapping_load(path, &mf, &why_f);
+        rm = mapping_load_mem(text, n, "inline", &mm, &why_m);
+        free(text);
+        if (rf != rm)
+            fail_msg("case %zu: file %d, text %d", i, rf, rm);
+        if (rf == TOCSIN_OK) {
+            enum field ff[4], fm[4];
+
+            assert_int_equal(mapping_resolve(mf, heads, lens, 4, ff, NULL),
+                             TOCSIN_OK);
+            assert_int_equal(mapping_resolve(mm, heads, lens, 4, fm, NULL),
+                             TOCSIN_OK);
+            assert_memory_equal(ff, fm, sizeof(ff));
+            assert_string_equal(mapping_country(mf), mapping_country(mm));
+            assert_int_equal(mapping_delimiter(mf), mapping_delimiter(mm));
+        } else {
+            assert_int_equal(rf, TOCSIN_ECONFIG);
+            assert_null(mm);
+            assert_true(strncmp(buf_str(&why_f), path, strlen(path)) == 0);
+            assert_true(strncmp(buf_str(&why_m), "inline:", 7) == 0);
+            assert_string_equal(buf_str(&why_f) + strlen(path),
+                                buf_str(&why_m) + 6);
+        }
+        mapping_free(mf);
+        mapping_free(mm);
+        unlink(path);
+        free(path);
+    }
+    buf_free(&why_f);
+    buf_free(&why_m);
+}
+
+static void
+map_text_over_the_limit_is_refused(void **state)
+{
+    size_t n = (size_t)LIMIT_MAP_BYTES + 1;
+    char *text = malloc(n);
+    struct mapping *m = NULL;
+    struct buf why;
+
+    (void)state;
+    assert_non_null(text);
+    memset(text, ';', n);
+    buf_init(&why, 1024);
+    assert_int_equal(mapping_load_mem(text, n, "big", &m, &why),
+                     TOCSIN_ECONFIG);
+    assert_null(m);
+    assert_string_equal(buf_str(&why), "big: map over 1048576 bytes");
+    /* One byte less is a map of comments: empty, but good. */
+    assert_int_equal(mapping_load_mem(text, n - 1, "big", &m, &why),
+                     TOCSIN_OK);
+    assert_string_equal(mapping_country(m), "NL");
+    mapping_free(m);
+    free(text);
+    buf_free(&why);
+}
+
 static void
 two_columns_for_one_field_are_refused(void **state)
 {
@@ -193,6 +301,8 @@ main(void)
         cmocka_unit_test(guesses_english_and_dutch),
         cmocka_unit_test(map_file_overrides_and_options),
         cmocka_unit_test(map_file_errors_name_the_line),
+        cmocka_unit_test(map_text_loads_like_a_file),
+        cmocka_unit_test(map_text_over_the_limit_is_refused),
         cmocka_unit_test(two_columns_for_one_field_are_refused),
         cmocka_unit_test(shipped_febrl_map_loads),
     };
