@@ -11,6 +11,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <assert.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -29,6 +30,9 @@
 
 #define SEAL_KDF_CONTEXT "tocsin__"
 
+/* Values up to this long are hashed as they are (see seal_hash). */
+#define SEAL_HASH_INLINE 256
+
 /* Subkey ids for crypto_kdf_derive_from_key(); never renumber. */
 enum seal_subkey {
     SEAL_SUBKEY_HASH = 1,
@@ -40,11 +44,8 @@ enum seal_subkey {
 #define SEAL_CHECK_TEXT "tocsin key check"
 
 struct seal_keys {
-    /* BLAKE2b already keyed with the hash subkey: copied for each hash,
-     * which saves hashing the key block every time. */
-    crypto_generichash_state hash_state;
     crypto_auth_hmacsha256_state code_state; /* likewise for the MAC */
-    unsigned char hash[crypto_generichash_KEYBYTES];
+    unsigned char hash[crypto_shorthash_siphashx24_KEYBYTES];
     unsigned char encrypt[crypto_aead_xchacha20poly1305_ietf_KEYBYTES];
     unsigned char code[crypto_auth_hmacsha256_KEYBYTES];
     unsigned char check[crypto_generichash_KEYBYTES];
@@ -189,11 +190,6 @@ seal_open(const char *path, struct seal **out)
         rc = TOCSIN_ECRYPTO;
         goto out;
     }
-    if (crypto_generichash_init(&s->keys->hash_state, s->keys->hash,
-                                sizeof(s->keys->hash), SEAL_HASH_BYTES) != 0) {
-        rc = TOCSIN_ECRYPTO;
-        goto out;
-    }
     if (crypto_auth_hmacsha256_init(&s->keys->code_state, s->keys->code,
                                     sizeof(s->keys->code)) != 0) {
         rc = TOCSIN_ECRYPTO;
@@ -232,18 +228,26 @@ void
 seal_hash(const struct seal *s, const char *domain, const void *value,
           size_t len, unsigned char out[SEAL_HASH_BYTES])
 {
-    crypto_generichash_state st;
-    static const unsigned char sep = 0;
+    unsigned char in[SEAL_HASH_INLINE + 64];
+    size_t dlen = strlen(domain);
 
-    /* The domain is a C string, so the NUL after it cannot occur inside it:
-     * (domain, value) pairs map to distinct inputs. */
-    memcpy(&st, &s->keys->hash_state, sizeof(st));
-    crypto_generichash_update(&st, (const unsigned char *)domain,
-                              strlen(domain));
-    crypto_generichash_update(&st, &sep, 1);
-    crypto_generichash_update(&st, value, len);
-    crypto_generichash_final(&st, out, SEAL_HASH_BYTES);
-    sodium_memzero(&st, sizeof(st));
+    /* SipHash-2-4 with 128-bit output, over domain || NUL || value. The
+     * domain is a C string, so the NUL after it cannot occur inside it:
+     * (domain, value) pairs map to distinct inputs. A longer value is first
+     * reduced to its BLAKE2b-256, marked by 0x01 instead of the NUL. */
+    assert(dlen < 64);
+    memcpy(in, domain, dlen);
+    if (len <= SEAL_HASH_INLINE) {
+        in[dlen] = 0;
+        if (len > 0)
+            memcpy(in + dlen + 1, value, len);
+        crypto_shorthash_siphashx24(out, in, dlen + 1 + len, s->keys->hash);
+    } else {
+        in[dlen] = 1;
+        crypto_generichash(in + dlen + 1, 32, value, len, NULL, 0);
+        crypto_shorthash_siphashx24(out, in, dlen + 1 + 32, s->keys->hash);
+    }
+    sodium_memzero(in, dlen + 1 + (len <= SEAL_HASH_INLINE ? len : 32));
 }
 
 #define SEAL_NONCE crypto_aead_xchacha20poly1305_ietf_NPUBBYTES

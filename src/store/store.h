@@ -68,7 +68,7 @@ TOCSIN_MUST_CHECK int store_run_end(struct store *s, int64_t run_id,
  * Ingest: the input files (sources), the records read from them and the
  * rows that could not be read (rejects). Record contents are sealed by the
  * caller (seal.h); the store keeps opaque boxes, keyed hashes
- * (STORE_HASH_BYTES, the first bytes of seal_hash) and masked forms.
+ * (seal_hash, STORE_HASH_BYTES == SEAL_HASH_BYTES) and masked forms.
  */
 #define STORE_HASH_BYTES 16
 

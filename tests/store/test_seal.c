@@ -402,20 +402,23 @@ test_hash(void **state)
 {
     struct fixture *f = *state;
     unsigned char h1[SEAL_HASH_BYTES], h2[SEAL_HASH_BYTES];
-    unsigned char want[SEAL_HASH_BYTES], k[32];
+    unsigned char want[SEAL_HASH_BYTES], k[16], master[32];
 
     open_key(f);
     seal_hash(f->s, "iban", "NL91ABNA0417164300", 18, h1);
     seal_hash(f->s, "iban", "NL91ABNA0417164300", 18, h2);
     assert_memory_equal(h1, h2, sizeof(h1));
 
-    /* BLAKE2b-256 keyed with subkey 1, over domain || NUL || value. */
-    subkey(f->key, 1, k);
+    /* SipHash-2-4-128 keyed with 16 bytes of subkey 1, over
+     * domain || NUL || value. */
+    read_master(f->key, master);
     assert_int_equal(
-        crypto_generichash(want, sizeof(want),
-                           (const unsigned char *)"iban\0NL91ABNA0417164300",
-                           4 + 1 + 18, k, sizeof(k)),
-        0);
+        crypto_kdf_derive_from_key(k, sizeof(k), 1, "tocsin__", master), 0);
+    assert_int_equal(crypto_shorthash_siphashx24(
+                         want,
+                         (const unsigned char *)"iban\0NL91ABNA0417164300",
+                         4 + 1 + 18, k),
+                     0);
     assert_memory_equal(h1, want, sizeof(want));
 
     /* Another domain, another hash. */
@@ -428,6 +431,18 @@ test_hash(void **state)
     /* Another value, another hash. */
     seal_hash(f->s, "a", "bd", 2, h2);
     assert_memory_not_equal(h1, h2, sizeof(h1));
+
+    /* A long value is hashed too, and differs from its own prefix. */
+    {
+        char longv[1000];
+
+        memset(longv, 'x', sizeof(longv));
+        seal_hash(f->s, "notes", longv, sizeof(longv), h1);
+        seal_hash(f->s, "notes", longv, 256, h2);
+        assert_memory_not_equal(h1, h2, sizeof(h1));
+        seal_hash(f->s, "notes", longv, sizeof(longv), h2);
+        assert_memory_equal(h1, h2, sizeof(h1));
+    }
 
     /* Another key, another hash. */
     assert_int_equal(seal_key_create(f->key2), TOCSIN_OK);
