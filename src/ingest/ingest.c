@@ -141,6 +141,10 @@ struct ingest_ctx {
     char *vals; /* normalised values of one row */
     size_t vals_used, vals_cap;
     struct record rec;
+    const struct reader_row *row; /* the row at hand */
+    const char **colv;            /* its columns, for record_encode() */
+    size_t *coll;
+    size_t colcap;
     struct buf tmp, enc, ctxname;
     struct name_parts np;
     pthread_t thread;
@@ -186,6 +190,7 @@ ingest_put(struct ingest_ctx *x, enum field f, const char *p, size_t len,
            uint32_t flags)
 {
     char *v;
+    int col;
 
     if (len > x->vals_cap - x->vals_used)
         return TOCSIN_ELIMIT;
@@ -195,6 +200,13 @@ ingest_put(struct ingest_ctx *x, enum field f, const char *p, size_t len,
     x->rec.val[f] = v;
     x->rec.len[f] = len;
     x->rec.flags[f] = flags;
+    /* Unchanged from its column: the record keeps it once. */
+    col = x->col_of[f];
+    x->rec.col[f] = -1;
+    if (col >= 0 && (size_t)col < x->row->nfields &&
+        x->row->fields[col].ptr != NULL && x->row->fields[col].len == len &&
+        memcmp(x->row->fields[col].ptr, p, len) == 0)
+        x->rec.col[f] = col;
     return TOCSIN_OK;
 }
 
@@ -934,6 +946,36 @@ ingest_seal(struct ingest_ctx *x, struct ingest_batch *b,
     return TOCSIN_OK;
 }
 
+/* The row's columns as given, for the record. */
+static int
+ingest_columns(struct ingest_ctx *x, const struct reader_row *row)
+{
+    size_t i;
+
+    if (row->nfields > x->colcap) {
+        size_t cap = row->nfields < 64 ? 64 : row->nfields;
+        const char **v = realloc(x->colv, cap * sizeof(*v));
+        size_t *l;
+
+        if (v == NULL)
+            return TOCSIN_ENOMEM;
+        x->colv = v;
+        l = realloc(x->coll, cap * sizeof(*l));
+        if (l == NULL)
+            return TOCSIN_ENOMEM;
+        x->coll = l;
+        x->colcap = cap;
+    }
+    for (i = 0; i < row->nfields; i++) {
+        x->colv[i] = row->fields[i].ptr;
+        x->coll[i] = row->fields[i].len;
+    }
+    x->rec.ncols = row->nfields;
+    x->rec.colv = x->colv;
+    x->rec.coll = x->coll;
+    return TOCSIN_OK;
+}
+
 /* "record:ID", the context a record is sealed with (cheaper than
  * printf for every record). */
 static int
@@ -1005,6 +1047,7 @@ ingest_row(struct ingest_ctx *x, struct ingest_batch *b,
     it->email_mask = it->phone_mask = it->iban_mask = INGEST_NONE;
     record_clear(&x->rec);
     x->vals_used = 0;
+    x->row = row;
     rc = ingest_fields(x, it, b, row);
     if (rc == TOCSIN_ELIMIT) {
         snprintf(reason, sizeof(reason), "longer than tocsin keeps a record");
@@ -1012,8 +1055,8 @@ ingest_row(struct ingest_ctx *x, struct ingest_batch *b,
     }
     if (rc != TOCSIN_OK)
         return rc;
-    x->rec.raw = row->raw;
-    x->rec.raw_len = row->raw_len;
+    if ((rc = ingest_columns(x, row)) != TOCSIN_OK)
+        return rc;
     buf_reset(&x->enc);
     if ((rc = record_encode(&x->rec, &x->enc)) != TOCSIN_OK)
         return rc;
@@ -1351,6 +1394,8 @@ ingest_worker_free(struct ingest_ctx *x)
     buf_free(&x->ctxname);
     name_parts_free(&x->np);
     free(x->problems);
+    free(x->colv);
+    free(x->coll);
 }
 
 static int
