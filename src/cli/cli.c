@@ -57,6 +57,21 @@ cli_bad_option(const char *cmd, char **argv, int ch)
 }
 
 int
+cli_check_files(const char *cmd, int argc, char **argv, int first)
+{
+    int i, nstdin = 0;
+
+    if (first >= argc)
+        return cli_usage_error(cmd, "name the export file(s) to read");
+    for (i = first; i < argc; i++)
+        nstdin += strcmp(argv[i], "-") == 0;
+    if (nstdin > 1)
+        return cli_usage_error(cmd,
+                               "'-' (standard input) may be given only once");
+    return 0;
+}
+
+int
 cli_exit_code(int status)
 {
     switch (status) {

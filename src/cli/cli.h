@@ -51,6 +51,12 @@ const char *cli_case_dir(const char *cmd, const char *given);
  */
 int cli_bad_option(const char *cmd, char **argv, int ch);
 
+/*
+ * The export files argv[first..argc): at least one, and '-' (standard
+ * input) at most once. 0, or a usage message and CLI_EXIT_USAGE.
+ */
+int cli_check_files(const char *cmd, int argc, char **argv, int first);
+
 struct casedir;
 struct ingest_options;
 

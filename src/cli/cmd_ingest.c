@@ -189,7 +189,7 @@ cmd_ingest(int argc, char **argv)
     struct casedir *c = NULL;
     const char *given = NULL, *dir;
     struct buf why;
-    int ch, rc, json = 0, i, nstdin = 0;
+    int ch, rc, json = 0;
     int64_t run_id = 0;
 
     opterr = 0;
@@ -234,13 +234,8 @@ cmd_ingest(int argc, char **argv)
             return cli_bad_option("ingest", argv, ch);
         }
     }
-    if (optind >= argc)
-        return cli_usage_error("ingest", "name the export file(s) to read");
-    for (i = optind; i < argc; i++)
-        nstdin += strcmp(argv[i], "-") == 0;
-    if (nstdin > 1)
-        return cli_usage_error("ingest",
-                               "'-' (standard input) may be given only once");
+    if ((rc = cli_check_files("ingest", argc, argv, optind)) != 0)
+        return rc;
     dir = cli_case_dir("ingest", given);
     if (dir == NULL)
         return CLI_EXIT_CASE;

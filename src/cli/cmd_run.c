@@ -135,7 +135,7 @@ cmd_run(int argc, char **argv)
     struct buf why, summary;
     const char *given = NULL, *dir;
     struct store *st;
-    int ch, i, rc, status, nstdin = 0, done = 0;
+    int ch, i, rc, status, done = 0;
 
     opterr = 0; /* our own messages, with the command name */
     while ((ch = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
@@ -150,13 +150,8 @@ cmd_run(int argc, char **argv)
             return cli_bad_option("run", argv, ch);
         }
     }
-    if (optind >= argc)
-        return cli_usage_error("run", "name the export file(s) to process");
-    for (i = optind; i < argc; i++)
-        nstdin += strcmp(argv[i], "-") == 0;
-    if (nstdin > 1)
-        return cli_usage_error("run", "'-' (standard input) may be given "
-                                      "only once");
+    if ((rc = cli_check_files("run", argc, argv, optind)) != 0)
+        return rc;
     dir = cli_case_dir("run", given);
     if (dir == NULL)
         return CLI_EXIT_CASE;
