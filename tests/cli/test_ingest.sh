@@ -40,7 +40,7 @@ records_in_db() {
     sqlite3 "$1/case.db" "SELECT count(*) FROM records"
 }
 
-echo "1..28"
+echo "1..31"
 
 "$tocsin" init "$tmp/c" >/dev/null
 "$tocsin" synth --persons 3000 --seed 7 --out "$tmp/s" 2>/dev/null
@@ -113,6 +113,31 @@ goodj=$(($(grep -vc ',BAD$' "$tmp/sj/truth.csv") - 1))
 "$tocsin" ingest --case "$tmp/jl" --json "$tmp/sj/export.jsonl" >"$tmp/j" 2>&1
 check "JSON Lines: every good record accepted ($(json_get "$tmp/j" accepted) = $goodj)" \
     test "$(json_get "$tmp/j" accepted)" -eq "$goodj"
+
+# An Excel-style Dutch export: BOM, ';', CRLF, Dutch headers, a quoted
+# field holding the delimiter and doubled quotes, an unknown column.
+printf '\357\273\277Klantnummer;Merk;Voornaam;Tussenvoegsel;Achternaam;Straat;Huisnummer;Toevoeging;Postcode;Woonplaats;Telefoon;Mobiel;E-mail;Rekeningnummer;Geboortedatum;Opmerkingen;Interne code\r\n100000001;Odido;Jan;van der;Berg;Kerkstraat;12;A;1234AB;Amsterdam;020-1234567;06-12345678;jan@example.nl;NL02ABNA0123456789;07-03-1984;"Belt vaak; wil ""terugbellen""";X1\r\n100000002;Ben;Zo\303\253;;de Vries;Dorpsstraat;3;;9711 AA;Groningen;;+31 6 23456789;zoe@example.nl;;1990-12-01;;X2\r\n' >"$tmp/nl.csv"
+"$tocsin" init "$tmp/nl" >/dev/null
+"$tocsin" ingest --case "$tmp/nl" --json "$tmp/nl.csv" >"$tmp/j" 2>&1
+check "Dutch Excel export: both rows accepted, none rejected" \
+    test "$(json_get "$tmp/j" accepted)" -eq 2 -a \
+    "$(json_get "$tmp/j" rejected)" -eq 0
+missing=""
+for pair in Klantnummer:customer_number Merk:brand Voornaam:first_name \
+    Tussenvoegsel:infix Achternaam:last_name Straat:street \
+    Huisnummer:house_number Toevoeging:house_number_suffix \
+    Postcode:postcode Woonplaats:city Telefoon:phone Mobiel:mobile \
+    E-mail:email Rekeningnummer:iban Geboortedatum:birth_date \
+    Opmerkingen:notes "Interne code:extra"; do
+    grep -q "\"name\":\"${pair%%:*}\",\"field\":\"${pair#*:}\"" "$tmp/j" ||
+        missing="$missing ${pair%%:*}"
+done
+check "Dutch column names recognised, the unknown one kept as extra:${missing:- all}" \
+    test -z "$missing"
+printf '{"klantnummer":"1","voornaam":"Jan","achternaam":"Berg","e-mail":"jan@example.nl","geboortedatum":"1984-03-07","merk":"Odido"}\n{"klantnummer":"2","voornaam":"Piet","achternaam":"Bos","telefoon":"010-1234567","merk":"Ben"}\n' >"$tmp/nl.jsonl"
+"$tocsin" ingest --case "$tmp/nl" --json "$tmp/nl.jsonl" >"$tmp/j" 2>&1
+check "Dutch JSON Lines with differing keys: both accepted" \
+    test "$(json_get "$tmp/j" accepted)" -eq 2
 
 # FEBRL with the shipped map.
 if [ -f "$febrl/dataset1.csv" ]; then
