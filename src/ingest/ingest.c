@@ -35,7 +35,7 @@
 #include "phone.h"
 
 #define INGEST_BATCH       2048     /* rows per batch */
-#define INGEST_RING        6        /* batches in flight */
+#define INGEST_RING        24       /* batches in flight */
 #define INGEST_WORKERS     2        /* threads that normalise and seal */
 #define INGEST_COMMIT_ROWS 100000   /* rows per transaction */
 #define INGEST_NONE        SIZE_MAX /* no value at this arena offset */
