@@ -23,24 +23,14 @@
 #include <string.h>
 
 #include "ingest/address.h"
+#include "fuzz_util.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-static char *
-exact(const void *p, size_t n)
-{
-    char *q = malloc(n ? n : 1);
-
-    if (q == NULL)
-        abort();
-    memcpy(q, p, n);
-    return q;
-}
 
 static int
 postcode(const char *s, size_t n, struct buf *out, unsigned *flags)
 {
-    char *p = exact(s, n);
+    char *p = fuzz_exact(s, n);
     int rc = postcode_normalize(p, n, out, flags);
 
     free(p);
@@ -51,7 +41,7 @@ static int
 housenr(const char *a, size_t alen, const char *b, size_t blen,
         struct housenr *h, unsigned *flags)
 {
-    char *pa = exact(a, alen), *pb = exact(b, blen);
+    char *pa = fuzz_exact(a, alen), *pb = fuzz_exact(b, blen);
     int rc = housenr_parse(pa, alen, pb, blen, h, flags);
 
     free(pa);

@@ -16,29 +16,11 @@
 #include <string.h>
 
 #include "ingest/csv.h"
+#include "fuzz_util.h"
 #include "ingest/source.h"
 #include "util/limits.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-static uint64_t
-mix(uint64_t h, const void *p, size_t n)
-{
-    const unsigned char *b = p;
-    size_t i;
-
-    for (i = 0; i < n; i++) {
-        h ^= b[i];
-        h *= 0x100000001b3ull;
-    }
-    return h;
-}
-
-static uint64_t
-mix_u64(uint64_t h, uint64_t v)
-{
-    return mix(h, &v, sizeof(v));
-}
 
 static void
 check_row(const struct csv_row *row, const uint8_t *data, size_t size, int gz)
@@ -96,7 +78,7 @@ run(const uint8_t *data, size_t size, size_t chunk, char delim)
     if (rc != 0) {
         if (rc != TOCSIN_EFORMAT || msg[0] == '\0')
             abort();
-        h = mix(1, msg, strlen(msg));
+        h = fuzz_mix(1, msg, strlen(msg));
         source_free(src);
         return h;
     }
@@ -104,55 +86,36 @@ run(const uint8_t *data, size_t size, size_t chunk, char delim)
     for (i = 0; i < n; i++) {
         if (names[i].len == 0 || strlen(names[i].ptr) != names[i].len)
             abort();
-        h = mix(h, names[i].ptr, names[i].len + 1);
+        h = fuzz_mix(h, names[i].ptr, names[i].len + 1);
     }
     while ((rc = csv_next(c, &row)) == 1) {
         check_row(&row, data, size, source_is_gzip(src));
-        h = mix_u64(h, row.line);
-        h = mix_u64(h, row.offset);
-        h = mix_u64(h, row.lines);
-        h = mix_u64(h, (uint64_t)row.error);
-        h = mix(h, row.raw, row.raw_len);
+        h = fuzz_mix_u64(h, row.line);
+        h = fuzz_mix_u64(h, row.offset);
+        h = fuzz_mix_u64(h, row.lines);
+        h = fuzz_mix_u64(h, (uint64_t)row.error);
+        h = fuzz_mix(h, row.raw, row.raw_len);
         if (row.error) {
-            h = mix_u64(h, row.error_line);
-            h = mix_u64(h, row.error_column);
-            h = mix_u64(h, row.error_field);
+            h = fuzz_mix_u64(h, row.error_line);
+            h = fuzz_mix_u64(h, row.error_column);
+            h = fuzz_mix_u64(h, row.error_field);
             continue;
         }
         for (i = 0; i < row.nfields; i++) {
-            h = mix_u64(h, row.fields[i].len);
-            h = mix(h, row.fields[i].ptr, row.fields[i].len);
+            h = fuzz_mix_u64(h, row.fields[i].len);
+            h = fuzz_mix(h, row.fields[i].ptr, row.fields[i].len);
         }
     }
     /* Only gzip data can fail while reading. */
     if (rc < 0 && (rc != TOCSIN_EFORMAT || !source_is_gzip(src)))
         abort();
-    h = mix_u64(h, (uint64_t)rc);
+    h = fuzz_mix_u64(h, (uint64_t)rc);
     csv_stats(c, &st);
-    h = mix(h, &st, sizeof(st));
+    h = fuzz_mix(h, &st, sizeof(st));
     csv_free(c);
     source_free(src);
     return h;
 }
-
-#ifdef FUZZING_BUILD_MODE_UNSAFE_FOR_PRODUCTION
-/* Whether gzip data decodes to more than max bytes. */
-static int
-decodes_to_more(const uint8_t *data, size_t size, size_t max)
-{
-    static char buf[65536];
-    struct source *src;
-    size_t total = 0, got;
-
-    if (source_open_mem(data, size, "fuzz", &src) != 0)
-        abort();
-    while (total <= max && source_read(src, buf, sizeof(buf), &got) == 0 &&
-           got > 0)
-        total += got;
-    source_free(src);
-    return total > max;
-}
-#endif
 
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -166,7 +129,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 #ifdef FUZZING_BUILD_MODE_UNSAFE_FOR_PRODUCTION
     /* The fuzzing build's limits are small: gzip bombs teach nothing more
      * and only slow the fuzzer down. */
-    if (gz && decodes_to_more(data, size, (size_t)256 << 10))
+    if (gz && fuzz_decodes_to_more(data, size, (size_t)256 << 10))
         return 0;
 #endif
 

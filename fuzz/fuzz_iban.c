@@ -21,25 +21,15 @@
 #include <string.h>
 
 #include "ingest/iban.h"
+#include "fuzz_util.h"
 #include "util/checkdigit.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-static char *
-exact(const void *p, size_t n)
-{
-    char *q = malloc(n ? n : 1);
-
-    if (q == NULL)
-        abort();
-    memcpy(q, p, n);
-    return q;
-}
-
 static int
 norm(const void *s, size_t n, struct buf *out, unsigned *flags)
 {
-    char *p = exact(s, n);
+    char *p = fuzz_exact(s, n);
     int rc = iban_normalize(p, n, out, flags);
 
     free(p);
@@ -50,7 +40,7 @@ norm(const void *s, size_t n, struct buf *out, unsigned *flags)
 static void
 raw_calls(const void *s, size_t n)
 {
-    char *p = exact(s, n), bank[5];
+    char *p = fuzz_exact(s, n), bank[5];
     struct buf m;
     int rc;
 

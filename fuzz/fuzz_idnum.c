@@ -23,25 +23,15 @@
 #include <string.h>
 
 #include "ingest/idnum.h"
+#include "fuzz_util.h"
 #include "util/checkdigit.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-static char *
-exact(const void *p, size_t n)
-{
-    char *q = malloc(n ? n : 1);
-
-    if (q == NULL)
-        abort();
-    memcpy(q, p, n);
-    return q;
-}
-
 static int
 bsn(const void *s, size_t n, char out[10], unsigned *flags)
 {
-    char *p = exact(s, n);
+    char *p = fuzz_exact(s, n);
     int rc = bsn_normalize(p, n, out, flags);
 
     free(p);
@@ -51,7 +41,7 @@ bsn(const void *s, size_t n, char out[10], unsigned *flags)
 static int
 vat(const void *s, size_t n, struct buf *out, unsigned *flags, char b[10])
 {
-    char *p = exact(s, n);
+    char *p = fuzz_exact(s, n);
     int rc = vat_normalize(p, n, out, flags, b);
 
     free(p);
@@ -62,7 +52,7 @@ static int
 iddoc(const void *t, size_t tl, const void *s, size_t n, struct iddoc *out,
       unsigned *flags)
 {
-    char *pt = exact(t, tl), *p = exact(s, n);
+    char *pt = fuzz_exact(t, tl), *p = fuzz_exact(s, n);
     int rc = iddoc_normalize(pt, tl, p, n, out, flags);
 
     free(pt);
@@ -174,7 +164,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     else if (rc != TOCSIN_EFORMAT || b[0] != '\0')
         abort();
 
-    sc.text = exact(x, size);
+    sc.text = fuzz_exact(x, size);
     if (bsn_scan(sc.text, size, on_match, &sc) != 0)
         abort();
     free((void *)sc.text);

@@ -14,29 +14,11 @@
 #include <string.h>
 
 #include "ingest/jsonl.h"
+#include "fuzz_util.h"
 #include "ingest/source.h"
 #include "util/limits.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-static uint64_t
-mix(uint64_t h, const void *p, size_t n)
-{
-    const unsigned char *b = p;
-    size_t i;
-
-    for (i = 0; i < n; i++) {
-        h ^= b[i];
-        h *= 0x100000001b3ull;
-    }
-    return h;
-}
-
-static uint64_t
-mix_u64(uint64_t h, uint64_t v)
-{
-    return mix(h, &v, sizeof(v));
-}
 
 static void
 check_span(const struct source_span *s)
@@ -78,18 +60,18 @@ run(const uint8_t *data, size_t size, size_t chunk)
             (row.offset > size || row.raw_len > size - row.offset ||
              memcmp(data + row.offset, row.raw, row.raw_len) != 0))
             abort();
-        h = mix_u64(h, row.line);
-        h = mix_u64(h, row.offset);
-        h = mix_u64(h, (uint64_t)row.error);
-        h = mix(h, row.raw, row.raw_len);
+        h = fuzz_mix_u64(h, row.line);
+        h = fuzz_mix_u64(h, row.offset);
+        h = fuzz_mix_u64(h, (uint64_t)row.error);
+        h = fuzz_mix(h, row.raw, row.raw_len);
         if (row.error) {
             if (row.values != NULL || row.error_column == 0 ||
                 row.error > JSONL_ERR_TOO_LONG)
                 abort();
-            h = mix_u64(h, row.error_column);
-            h = mix_u64(h, row.error_field);
+            h = fuzz_mix_u64(h, row.error_column);
+            h = fuzz_mix_u64(h, row.error_field);
             if (row.error_key.ptr != NULL)
-                h = mix(h, row.error_key.ptr, row.error_key.len);
+                h = fuzz_mix(h, row.error_key.ptr, row.error_key.len);
             continue;
         }
         jsonl_columns(j, &names, &n);
@@ -99,44 +81,25 @@ run(const uint8_t *data, size_t size, size_t chunk)
             if (names[i].len == 0 || strlen(names[i].ptr) != names[i].len)
                 abort();
             check_span(&names[i]);
-            h = mix(h, names[i].ptr, names[i].len + 1);
+            h = fuzz_mix(h, names[i].ptr, names[i].len + 1);
             if (row.values[i].ptr == NULL) {
-                h = mix_u64(h, UINT64_MAX);
+                h = fuzz_mix_u64(h, UINT64_MAX);
                 continue;
             }
             check_span(&row.values[i]);
-            h = mix_u64(h, row.values[i].len);
-            h = mix(h, row.values[i].ptr, row.values[i].len);
+            h = fuzz_mix_u64(h, row.values[i].len);
+            h = fuzz_mix(h, row.values[i].ptr, row.values[i].len);
         }
     }
     if (rc < 0 && (rc != TOCSIN_EFORMAT || !source_is_gzip(src)))
         abort();
-    h = mix_u64(h, (uint64_t)rc);
+    h = fuzz_mix_u64(h, (uint64_t)rc);
     jsonl_stats(j, &st);
-    h = mix(h, &st, sizeof(st));
+    h = fuzz_mix(h, &st, sizeof(st));
     jsonl_free(j);
     source_free(src);
     return h;
 }
-
-#ifdef FUZZING_BUILD_MODE_UNSAFE_FOR_PRODUCTION
-/* Whether gzip data decodes to more than max bytes. */
-static int
-decodes_to_more(const uint8_t *data, size_t size, size_t max)
-{
-    static char buf[65536];
-    struct source *src;
-    size_t total = 0, got;
-
-    if (source_open_mem(data, size, "fuzz", &src) != 0)
-        abort();
-    while (total <= max && source_read(src, buf, sizeof(buf), &got) == 0 &&
-           got > 0)
-        total += got;
-    source_free(src);
-    return total > max;
-}
-#endif
 
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -147,7 +110,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 #ifdef FUZZING_BUILD_MODE_UNSAFE_FOR_PRODUCTION
     /* The fuzzing build's limits are small: gzip bombs teach nothing more
      * and only slow the fuzzer down. */
-    if (gz && decodes_to_more(data, size, (size_t)256 << 10))
+    if (gz && fuzz_decodes_to_more(data, size, (size_t)256 << 10))
         return 0;
 #endif
 

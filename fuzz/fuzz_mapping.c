@@ -22,21 +22,11 @@
 #include <string.h>
 
 #include "ingest/mapping.h"
+#include "fuzz_util.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 #define MAX_HEADERS 64
-
-static char *
-exact(const void *p, size_t n)
-{
-    char *q = malloc(n ? n : 1);
-
-    if (q == NULL)
-        abort();
-    memcpy(q, p, n);
-    return q;
-}
 
 static void
 trim(const char **s, size_t *n)
@@ -60,7 +50,7 @@ check_resolve(const struct mapping *m, int is_default, const char *row,
 
     for (i = 0; i <= len && n < MAX_HEADERS; i++) {
         if (i == len || row[i] == ',' || row[i] == '\n') {
-            copy[n] = exact(row + start, i - start);
+            copy[n] = fuzz_exact(row + start, i - start);
             hdr[n] = copy[n];
             lens[n] = i - start;
             n++;
@@ -120,7 +110,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     names_checked = 1;
     nul = memchr(x, '\0', size);
     mlen = nul ? (size_t)(nul - x) : size;
-    text = exact(x, mlen);
+    text = fuzz_exact(x, mlen);
     buf_init(&why, 4096);
     rc = mapping_load_mem(text, mlen, "fuzz.map", &m, &why);
     free(text);

@@ -23,26 +23,16 @@
 #include <string.h>
 
 #include "ingest/name.h"
+#include "fuzz_util.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-static char *
-exact(const void *p, size_t n)
-{
-    char *q = malloc(n ? n : 1);
-
-    if (q == NULL)
-        abort();
-    memcpy(q, p, n);
-    return q;
-}
 
 /* f(x) with x in an exact copy. */
 static int
 call(int (*f)(const char *, size_t, struct buf *), const char *s, size_t n,
      struct buf *out)
 {
-    char *p = exact(s, n);
+    char *p = fuzz_exact(s, n);
     int rc = f(p, n, out);
 
     free(p);
@@ -87,7 +77,7 @@ check_whole(const char *x, size_t n)
     buf_init(&t, NAME_OUT_MAX);
 
     {
-        char *p = exact(x, n);
+        char *p = fuzz_exact(x, n);
         rc_u = name_utf8_check(p, n, &bad);
         free(p);
     }
@@ -144,7 +134,7 @@ check_whole(const char *x, size_t n)
         abort();
     }
     {
-        char *p = exact(x, n);
+        char *p = fuzz_exact(x, n);
         int r = name_is_initials(p, n);
 
         free(p);
@@ -164,7 +154,7 @@ check_split(const char *a, size_t alen, const char *b, size_t blen)
 {
     struct name_parts p;
     struct buf k;
-    char *pa = exact(a, alen), *pb = exact(b, blen);
+    char *pa = fuzz_exact(a, alen), *pb = fuzz_exact(b, blen);
     int rc;
 
     name_parts_init(&p);

@@ -1,0 +1,64 @@
+/*
+ * fuzz_util.h - helpers the libFuzzer harnesses share.
+ */
+#ifndef TOCSIN_FUZZ_FUZZ_UTIL_H
+#define TOCSIN_FUZZ_FUZZ_UTIL_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ingest/source.h"
+
+/* A malloc'd copy of exactly n bytes, no NUL after them, so that ASan
+ * catches a read past n. Caller frees. */
+static inline char *
+fuzz_exact(const void *p, size_t n)
+{
+    char *q = malloc(n ? n : 1);
+
+    if (q == NULL)
+        abort();
+    memcpy(q, p, n);
+    return q;
+}
+
+/* FNV-1a over n bytes, to compare two readings of one input. */
+static inline uint64_t
+fuzz_mix(uint64_t h, const void *p, size_t n)
+{
+    const unsigned char *b = p;
+    size_t i;
+
+    for (i = 0; i < n; i++) {
+        h ^= b[i];
+        h *= 0x100000001b3ull;
+    }
+    return h;
+}
+
+static inline uint64_t
+fuzz_mix_u64(uint64_t h, uint64_t v)
+{
+    return fuzz_mix(h, &v, sizeof(v));
+}
+
+/* Whether gzip data decodes to more than max bytes. */
+static inline int
+fuzz_decodes_to_more(const uint8_t *data, size_t size, size_t max)
+{
+    static char buf[65536];
+    struct source *src;
+    size_t total = 0, got;
+
+    if (source_open_mem(data, size, "fuzz", &src) != 0)
+        abort();
+    while (total <= max && source_read(src, buf, sizeof(buf), &got) == 0 &&
+           got > 0)
+        total += got;
+    source_free(src);
+    return total > max;
+}
+
+#endif
