@@ -6,7 +6,7 @@
 #   scripts/fuzz.sh --list                    print the targets, one a line
 #
 # TARGET: csv csv_scalar jsonl name date address email phone iban idnum
-# mapping (default: all).
+# mapping compare (default: all).
 #
 # Work goes to $FUZZ_OUT (default build-fuzz/): the binaries, a working
 # corpus per target (seeded from fuzz/corpus/, grown by the fuzzer) and
@@ -14,7 +14,8 @@
 # there by hand once it is fixed. Exit status 1 when a target crashed.
 set -eu
 
-all="csv csv_scalar jsonl name date address email phone iban idnum mapping"
+all="csv csv_scalar jsonl name date address email phone iban idnum mapping
+compare"
 if [ "${1:-}" = --list ]; then
     printf '%s\n' $all
     exit 0
@@ -47,6 +48,7 @@ for t in $targets; do
     jsonl) harness=jsonl extra= t_srcs=$srcs ;;
     name | date | address | email | phone | iban | idnum | mapping)
         harness=$t extra= t_srcs="$root/src/ingest/$t.c $norm_srcs" ;;
+    compare) harness=$t extra= t_srcs="$root/src/resolve/compare.c" ;;
     *) echo "fuzz.sh: unknown target $t" >&2; exit 2 ;;
     esac
     echo "== building fuzz_$t"

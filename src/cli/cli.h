@@ -26,6 +26,9 @@ int cmd_init(int argc, char **argv);
 int cmd_ingest(int argc, char **argv);
 int cmd_rejects(int argc, char **argv);
 int cmd_run(int argc, char **argv);
+int cmd_resolve(int argc, char **argv);
+int cmd_export(int argc, char **argv);
+int cmd_explain(int argc, char **argv);
 int cmd_synth(int argc, char **argv);
 
 /* The version string ("0.1.0"). */
@@ -71,6 +74,15 @@ int cli_ingest(struct casedir *c, char **files, int nfiles,
 /* The exit code for a tocsin status: case errors CLI_EXIT_CASE, others
  * CLI_EXIT_FAILURE, TOCSIN_OK CLI_EXIT_OK. */
 int cli_exit_code(int status);
+
+struct resolve_options;
+struct resolve_result;
+/* Resolve the case's records into persons and print the figures; the
+ * stage's JSON members are appended to summary (may be NULL). A tocsin
+ * status; failures are printed. */
+int cli_resolve(struct casedir *c, const struct resolve_options *o,
+                struct buf *summary);
+void cli_resolve_print(const struct resolve_result *r);
 
 /*
  * Parse a non-negative decimal integer (no sign, no spaces) at most max.

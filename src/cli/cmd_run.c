@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "../ingest/ingest.h"
+#include "../resolve/resolve.h"
 #include "../store/casedir.h"
 #include "../util/limits.h"
 #include "../util/log.h"
@@ -52,9 +53,20 @@ run_ingest(struct run_job *job)
     return cli_ingest(job->c, job->files, job->nfiles, &o, 0, job->summary);
 }
 
+static int
+run_resolve(struct run_job *job)
+{
+    struct resolve_options o = {0};
+
+    o.run_id = job->run_id;
+    o.progress = isatty(STDERR_FILENO);
+    return cli_resolve(job->c, &o, job->summary);
+}
+
 /* The pipeline, in order. Stages join here as they are built. */
 static const struct run_stage run_stages[] = {
     {"ingest", run_ingest},
+    {"resolve", run_resolve},
     {NULL, NULL},
 };
 

@@ -18,6 +18,9 @@ static const struct cli_command commands[] = {
     {"run", "run every stage on a breach export", cmd_run},
     {"ingest", "read export files into the case", cmd_ingest},
     {"rejects", "list the rows ingest could not read", cmd_rejects},
+    {"resolve", "decide which records are one person", cmd_resolve},
+    {"explain", "show why a record belongs to its person", cmd_explain},
+    {"export", "write the persons of the records as CSV", cmd_export},
     {"synth", "generate a synthetic breach export with its truth", cmd_synth},
     {NULL, NULL, NULL},
 };

@@ -554,7 +554,8 @@ ingest_identity(struct ingest_ctx *x, const struct reader_row *row,
                                 "not a BSN (fails the 11-check)");
         else {
             *bsn_seen = 1;
-            rc = ingest_put(x, FIELD_NATIONAL_ID, bsn, 9, flags);
+            rc = ingest_put(x, FIELD_NATIONAL_ID, bsn, 9,
+                            flags | INGEST_CHECKED);
         }
         if (rc != TOCSIN_OK)
             return rc;

@@ -31,6 +31,9 @@
 
 /* Flag on a first name (record.h flags) that holds initials only. */
 #define INGEST_INITIALS 0x1u
+/* Flag on an identifier that passed its country's check (a BSN's
+ * 11-check): two different checked values are two different people. */
+#define INGEST_CHECKED 0x10000000u
 
 struct ingest_options {
     const char *map_path;      /* NULL: built-in column names */

@@ -93,6 +93,31 @@ static const char *const store_migrations[] = {
     "    sealed BLOB NOT NULL\n"  /* the raw bytes, sealed */
     ");\n"
     "CREATE INDEX rejects_source ON rejects(source_id);\n",
+
+    /* 3: resolve: which records are one person, and the links that made
+     * them so (for explain). Rebuilt whole by every resolve; the index on
+     * person_records(person_id) is made after the bulk load. */
+    "CREATE TABLE person_records(\n"
+    "    record_id INTEGER PRIMARY KEY,\n" /* records.id */
+    "    person_id INTEGER NOT NULL\n"     /* persons.id */
+    ");\n"
+    "CREATE TABLE persons(\n"
+    "    id INTEGER PRIMARY KEY,\n" /* the smallest record id of the person */
+    "    records INTEGER NOT NULL,\n"
+    "    brands INTEGER NOT NULL,\n"  /* distinct brands among its records */
+    "    confidence REAL NOT NULL\n"  /* lowest probability of its links */
+    ");\n"
+    "CREATE TABLE links(\n"
+    "    a INTEGER NOT NULL,\n" /* records.id, a < b */
+    "    b INTEGER NOT NULL,\n"
+    "    status INTEGER NOT NULL,\n" /* store.h: STORE_LINK_* */
+    "    weight REAL NOT NULL,\n"    /* match weight, bits */
+    "    probability REAL NOT NULL,\n"
+    "    levels INTEGER NOT NULL,\n" /* comparison levels, 4 bits each */
+    "    weights BLOB NOT NULL,\n"   /* per comparison: int16 centibits */
+    "    PRIMARY KEY(a, b)\n"
+    ") WITHOUT ROWID;\n"
+    "CREATE INDEX links_b ON links(b);\n",
 };
 
 #define STORE_NMIGRATIONS                                                     \

@@ -174,6 +174,112 @@ struct store_ingest_totals {
 TOCSIN_MUST_CHECK int store_ingest_totals(struct store *s,
                                           struct store_ingest_totals *t);
 
+/*
+ * Resolve: which records are one person (person_records, persons) and the
+ * links between records that made them so (links), for explain. The
+ * tables are rebuilt whole by each resolve: store_resolve_clear() empties
+ * them, the adds fill them, store_resolve_indexes() indexes them; all in
+ * one transaction, so readers see the old result or the new one.
+ */
+
+/* A record as stored: pointers borrowed for the callback's duration. */
+struct store_record_view {
+    int64_t id;
+    int64_t source_id;
+    uint64_t line;
+    const char *brand; /* or NULL */
+    int64_t person_id; /* with STORE_EACH_PERSONS; else 0 */
+    const void *sealed;
+    size_t sealed_len;
+};
+
+#define STORE_EACH_PERSONS 1 /* only resolved records, with their person */
+
+/* The number of records of finished sources. */
+TOCSIN_MUST_CHECK int store_record_count(struct store *s, uint64_t *n);
+
+/*
+ * Call fn for every record of a finished source in id order (flags:
+ * STORE_EACH_PERSONS). A non-zero return from fn stops and is returned.
+ */
+TOCSIN_MUST_CHECK int
+store_records_each(struct store *s, int flags,
+                   int (*fn)(void *ctx, const struct store_record_view *v),
+                   void *ctx);
+
+/* The records whose record-id hash (rid_hash) is this: their ids into
+ * ids[0..max), *n how many there are (may exceed max). */
+TOCSIN_MUST_CHECK int store_records_by_rid(struct store *s,
+                                           const unsigned char *rid_hash,
+                                           int64_t *ids, size_t max,
+                                           size_t *n);
+
+/* One record by id, for fn; TOCSIN_ENOENT when there is none. */
+TOCSIN_MUST_CHECK int
+store_record_get(struct store *s, int64_t id,
+                 int (*fn)(void *ctx, const struct store_record_view *v),
+                 void *ctx);
+
+/* Empty the resolve tables and drop their indexes. */
+TOCSIN_MUST_CHECK int store_resolve_clear(struct store *s);
+
+TOCSIN_MUST_CHECK int store_person_record_add(struct store *s,
+                                              int64_t record_id,
+                                              int64_t person_id);
+
+struct store_person {
+    int64_t id;
+    uint64_t records;
+    unsigned brands;
+    double confidence;
+};
+TOCSIN_MUST_CHECK int store_person_add(struct store *s,
+                                       const struct store_person *p);
+
+/* What became of a link between two records. */
+enum store_link_status {
+    STORE_LINK_REFUSED = 0, /* above the threshold, but the two persons
+                               hold contradicting evidence */
+    STORE_LINK_JOINED = 1,  /* joined two records' persons into one */
+    STORE_LINK_WITHIN = 2,  /* both were already one person: support */
+};
+
+struct store_link {
+    int64_t a, b; /* record ids, a < b */
+    int status;   /* enum store_link_status */
+    double weight, probability;
+    uint64_t levels;      /* comparison levels, 4 bits each */
+    const void *weights;  /* per comparison: int16 centibits, LE */
+    size_t weights_len;
+};
+TOCSIN_MUST_CHECK int store_link_add(struct store *s,
+                                     const struct store_link *l);
+
+/* Index the resolve tables after the bulk load. */
+TOCSIN_MUST_CHECK int store_resolve_indexes(struct store *s);
+
+/* The person of a record: *person_id, or TOCSIN_ENOENT (not resolved). */
+TOCSIN_MUST_CHECK int store_person_of(struct store *s, int64_t record_id,
+                                      int64_t *person_id);
+
+/* The person as stored; TOCSIN_ENOENT when there is none. */
+TOCSIN_MUST_CHECK int store_person_get(struct store *s, int64_t person_id,
+                                       struct store_person *p);
+
+/* Call fn for each record of a person, in id order. */
+TOCSIN_MUST_CHECK int
+store_person_records_each(struct store *s, int64_t person_id,
+                          int (*fn)(void *ctx,
+                                    const struct store_record_view *v),
+                          void *ctx);
+
+/* Call fn for every link touching a record of this person (both ends
+ * inside it, or refused links to another), strongest first. */
+TOCSIN_MUST_CHECK int
+store_person_links_each(struct store *s, int64_t person_id,
+                        int (*fn)(void *ctx, const struct store_link *l),
+                        void *ctx);
+
 /* The last database error as text, for messages; borrowed. */
 const char *store_errmsg(struct store *s);
 

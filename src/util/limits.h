@@ -67,4 +67,24 @@
 #define LIMIT_IDDOC_NUMBER  32  /* ID-document number, separators removed */
 #define LIMIT_IDDOC_TYPE    64  /* raw ID-document type word */
 
+/* Resolve: comparison primitives and the nickname table (compare.h,
+ * nickname.h). Comparisons look at the first COMPARE_MAX_LEN bytes only
+ * (documented, not an error: they return a similarity, not a value). */
+#define COMPARE_MAX_LEN            64   /* bytes of a key compared */
+#define COMPARE_MAX_CAP            8    /* cap of compare_edit_distance() */
+#define LIMIT_NICKNAME_GROUPS      4096 /* lines (groups) in nicknames.txt */
+#define LIMIT_NICKNAME_NAMES       2048 /* distinct names in nicknames.txt */
+#define LIMIT_NICKNAME_NAME        32   /* bytes of one name there */
+#define LIMIT_NICKNAME_GROUP_NAMES 32   /* names on one line */
+#define LIMIT_NICKNAME_NAME_GROUPS 16   /* groups one name belongs to */
+
+/* Resolve (resolve.h). */
+#define LIMIT_RESOLVE_STRING 64      /* bytes of a name key kept per record */
+#define LIMIT_RESOLVE_VALUE  128     /* bytes of an identifier hashed */
+#define RESOLVE_BLOCK_MAX    100     /* records sharing a blocking key; more:
+                                        a non-identifier, no pairs */
+#define LIMIT_RESOLVE_PAIRS  (1ull << 31) /* candidate pairs in memory */
+#define LIMIT_RESOLVE_RECORDS ((1ull << 31) - 1) /* records one resolve */
+#define LIMIT_EXPLAIN_RECORDS 1000   /* records of one person explained */
+
 #endif

@@ -1,0 +1,1056 @@
+/*
+ * resolve.c - records into persons (see resolve.h): blocking, comparing,
+ * learning, scoring, clustering, and the tables.
+ */
+#include "resolve.h"
+
+#include <assert.h>
+#include <math.h>
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "../store/store.h"
+#include "../util/log.h"
+#include "../util/progress.h"
+#include "resolve_int.h"
+
+#define RESOLVE_THREADS 2
+#define PERSON_MAX      1000 /* records one person may hold */
+
+void
+resolve_why(struct buf *why, const char *fmt, ...)
+{
+    va_list ap;
+
+    if (why == NULL)
+        return;
+    buf_reset(why);
+    va_start(ap, fmt);
+    if (buf_vprintf(why, fmt, ap) != TOCSIN_OK)
+        buf_reset(why);
+    va_end(ap);
+}
+
+/* ------------------------------------------------------------------ */
+/* Radix sorts.                                                        */
+
+/* Sort v[0..n) (tmp: n more) by value, LSD with 16-bit digits; passes
+ * where every value has the same digit are skipped. */
+static void
+radix_u64(uint64_t *v, uint64_t *tmp, size_t n)
+{
+    size_t *cnt = calloc(65536, sizeof(size_t));
+    uint64_t *src = v, *dst = tmp, *t;
+    unsigned pass;
+    size_t i, sum;
+
+    assert(cnt != NULL || n == 0);
+    if (cnt == NULL)
+        return;
+    for (pass = 0; pass < 4; pass++) {
+        unsigned shift = pass * 16;
+        int same = 1;
+
+        memset(cnt, 0, 65536 * sizeof(size_t));
+        for (i = 0; i < n; i++)
+            cnt[(src[i] >> shift) & 0xffff]++;
+        for (i = 0; i < 65536; i++)
+            if (cnt[i] == n) {
+                same = n > 0;
+                break;
+            } else if (cnt[i] != 0) {
+                same = 0;
+                break;
+            }
+        if (n == 0 || same)
+            continue;
+        for (i = 0, sum = 0; i < 65536; i++) {
+            size_t c = cnt[i];
+
+            cnt[i] = sum;
+            sum += c;
+        }
+        for (i = 0; i < n; i++)
+            dst[cnt[(src[i] >> shift) & 0xffff]++] = src[i];
+        t = src;
+        src = dst;
+        dst = t;
+    }
+    if (src != v)
+        memcpy(v, src, n * sizeof(*v));
+    free(cnt);
+}
+
+/* A blocking key entry: the key, the record, which of its keys. */
+struct bentry {
+    uint64_t key;
+    uint32_t idx;
+    uint32_t which;
+};
+
+static void
+radix_entries(struct bentry *v, struct bentry *tmp, size_t n)
+{
+    size_t *cnt = calloc(65536, sizeof(size_t));
+    struct bentry *src = v, *dst = tmp, *t;
+    unsigned pass;
+    size_t i, sum;
+
+    if (cnt == NULL)
+        return;
+    for (pass = 0; pass < 4; pass++) {
+        unsigned shift = pass * 16;
+
+        memset(cnt, 0, 65536 * sizeof(size_t));
+        for (i = 0; i < n; i++)
+            cnt[(src[i].key >> shift) & 0xffff]++;
+        for (i = 0, sum = 0; i < 65536; i++) {
+            size_t c = cnt[i];
+
+            cnt[i] = sum;
+            sum += c;
+        }
+        for (i = 0; i < n; i++)
+            dst[cnt[(src[i].key >> shift) & 0xffff]++] = src[i];
+        t = src;
+        src = dst;
+        dst = t;
+    }
+    if (src != v)
+        memcpy(v, src, n * sizeof(*v));
+    free(cnt);
+}
+
+/* ------------------------------------------------------------------ */
+/* Blocking.                                                           */
+
+enum bkind {
+    B_EMAIL,
+    B_MOBILE,
+    B_LANDLINE,
+    B_IBAN,
+    B_ADDR,
+    B_DOC,
+    B_NID,
+    B_CUST,
+    B_DOB_LAST,
+    B_DOB_FULL,
+    B_DOB_FIRST,
+    B_NAME,
+    B_LAST_PC,
+    B_FIRST_PC,
+    B_DOB,
+    B_FIRST,
+    B_LAST,
+    B_COUNT
+};
+
+static const char *const bkind_names[B_COUNT] = {
+    "email",
+    "mobile",
+    "landline",
+    "iban",
+    "address",
+    "id_document",
+    "national_id",
+    "customer",
+    "birth_surname",
+    "birth_full_name",
+    "birth_first",
+    "name",
+    "surname_postcode",
+    "first_postcode",
+    "birth_date",
+    "first_name",
+    "surname",
+};
+
+/* The hash whose term frequency a kind counts, or -1. */
+static const int bkind_tf[B_COUNT] = {
+    [B_EMAIL] = RH_EMAIL, [B_MOBILE] = RH_MOBILE, [B_LANDLINE] = RH_LANDLINE,
+    [B_IBAN] = RH_IBAN,   [B_ADDR] = RH_ADDR,     [B_DOC] = RH_DOC,
+    [B_NID] = RH_NID,     [B_CUST] = RH_CUST,     [B_DOB_LAST] = -1,
+    [B_DOB_FULL] = -1,    [B_DOB_FIRST] = -1,     [B_NAME] = -1,
+    [B_LAST_PC] = -1,     [B_FIRST_PC] = -1,      [B_DOB] = RH_DOB,
+    [B_FIRST] = RH_FIRST, [B_LAST] = RH_LAST,
+};
+
+/* Two hashes into one key (both non-zero), never 0. */
+static uint64_t
+bmix(uint64_t a, uint64_t b, unsigned kind)
+{
+    uint64_t x;
+
+    if (a == 0 || b == 0)
+        return 0;
+    x = a ^ (b * 0x9e3779b97f4a7c15ull) ^ ((uint64_t)kind << 56);
+    x ^= x >> 31;
+    x *= 0xbf58476d1ce4e5b9ull;
+    x ^= x >> 29;
+    return x != 0 ? x : 1;
+}
+
+/* The keys of record f for a kind into k[0..2); how many. */
+static unsigned
+bkeys(enum bkind kind, const struct rfeat *f, uint64_t k[2])
+{
+    static const enum rhash single[B_COUNT] = {
+        [B_EMAIL] = RH_EMAIL, [B_LANDLINE] = RH_LANDLINE, [B_IBAN] = RH_IBAN,
+        [B_ADDR] = RH_ADDR,   [B_DOC] = RH_DOC,           [B_NID] = RH_NID,
+        [B_CUST] = RH_CUST,   [B_DOB] = RH_DOB,           [B_FIRST] = RH_FIRST,
+        [B_LAST] = RH_LAST,
+    };
+    unsigned n = 0;
+
+    switch (kind) {
+    case B_MOBILE:
+        if (f->h[RH_MOBILE] != 0)
+            k[n++] = f->h[RH_MOBILE];
+        if (f->h[RH_MOBILE2] != 0)
+            k[n++] = f->h[RH_MOBILE2];
+        return n;
+    case B_DOB_LAST:
+        k[0] = bmix(f->h[RH_DOB], f->h[RH_LAST], kind);
+        break;
+    case B_DOB_FULL:
+        k[0] = bmix(f->h[RH_DOB], f->h[RH_FULL], kind);
+        break;
+    case B_DOB_FIRST:
+        k[0] = bmix(f->h[RH_DOB], f->h[RH_FCANON], kind);
+        break;
+    case B_NAME:
+        k[0] = bmix(f->h[RH_FIRST], f->h[RH_LAST], kind);
+        break;
+    case B_LAST_PC:
+        k[0] = bmix(f->h[RH_LAST], f->h[RH_POSTCODE], kind);
+        break;
+    case B_FIRST_PC:
+        k[0] = bmix(f->h[RH_FIRST], f->h[RH_POSTCODE], kind);
+        break;
+    default:
+        k[0] = f->h[single[kind]];
+        break;
+    }
+    return k[0] != 0;
+}
+
+/* A growable vector of pairs (i << 32 | j, i < j). */
+struct pairvec {
+    uint64_t *v;
+    size_t n, cap;
+};
+
+static int
+pairvec_push(struct pairvec *p, uint64_t x)
+{
+    if (p->n == p->cap) {
+        size_t cap = p->cap ? p->cap * 2 : 1 << 20;
+        uint64_t *v;
+
+        if (cap > LIMIT_RESOLVE_PAIRS)
+            cap = LIMIT_RESOLVE_PAIRS;
+        if (p->n == cap)
+            return TOCSIN_ELIMIT;
+        v = realloc(p->v, cap * sizeof(*v));
+        if (v == NULL)
+            return TOCSIN_ENOMEM;
+        p->v = v;
+        p->cap = cap;
+    }
+    p->v[p->n++] = x;
+    return TOCSIN_OK;
+}
+
+struct block_shared {
+    struct rload *l;
+    atomic_uint next_kind;
+    uint64_t skipped[B_COUNT]; /* blocks too large */
+    uint64_t pairs[B_COUNT];   /* pairs made (before de-duplication) */
+};
+
+struct block_worker {
+    struct block_shared *sh;
+    struct pairvec pv;
+    int rc;
+    pthread_t th;
+};
+
+/* Make the entries of one kind, sort them, count term frequencies and
+ * emit the pairs of every block. */
+static int
+block_kind(struct block_worker *w, enum bkind kind, struct bentry **ent,
+           struct bentry **tmp, size_t *cap)
+{
+    struct rload *l = w->sh->l;
+    size_t n = 0, i, s, e, a, b;
+    uint64_t k[2];
+    int tf = bkind_tf[kind], rc;
+
+    if (*cap < 2 * l->n) {
+        free(*ent);
+        free(*tmp);
+        *cap = 2 * l->n;
+        *ent = malloc(*cap * sizeof(**ent));
+        *tmp = malloc(*cap * sizeof(**tmp));
+        if (*ent == NULL || *tmp == NULL) {
+            *cap = 0;
+            return TOCSIN_ENOMEM;
+        }
+    }
+    for (i = 0; i < l->n; i++) {
+        unsigned m = bkeys(kind, &l->f[i], k), j;
+
+        for (j = 0; j < m; j++) {
+            (*ent)[n].key = k[j];
+            (*ent)[n].idx = (uint32_t)i;
+            (*ent)[n].which = j;
+            n++;
+        }
+    }
+    radix_entries(*ent, *tmp, n);
+    for (s = 0; s < n; s = e) {
+        size_t g;
+
+        for (e = s + 1; e < n && (*ent)[e].key == (*ent)[s].key; e++)
+            ;
+        g = e - s;
+        if (tf >= 0)
+            for (a = s; a < e; a++)
+                if ((*ent)[a].which == 0)
+                    l->f[(*ent)[a].idx].tf[tf] =
+                        (uint16_t)(g < UINT16_MAX ? g : UINT16_MAX);
+        if (g < 2)
+            continue;
+        if (g > RESOLVE_BLOCK_MAX) {
+            w->sh->skipped[kind]++;
+            continue;
+        }
+        for (a = s; a < e; a++)
+            for (b = a + 1; b < e; b++) {
+                uint64_t x = (*ent)[a].idx, y = (*ent)[b].idx;
+
+                if (x == y)
+                    continue;
+                if ((rc = pairvec_push(&w->pv,
+                                       x < y ? x << 32 | y : y << 32 | x)) !=
+                    TOCSIN_OK)
+                    return rc;
+                w->sh->pairs[kind]++;
+            }
+    }
+    return TOCSIN_OK;
+}
+
+static void *
+block_work(void *arg)
+{
+    struct block_worker *w = arg;
+    struct bentry *ent = NULL, *tmp = NULL;
+    size_t cap = 0;
+    unsigned kind;
+
+    w->rc = TOCSIN_OK;
+    while (w->rc == TOCSIN_OK &&
+           (kind = atomic_fetch_add(&w->sh->next_kind, 1)) < B_COUNT)
+        w->rc = block_kind(w, (enum bkind)kind, &ent, &tmp, &cap);
+    free(ent);
+    free(tmp);
+    return NULL;
+}
+
+/* All candidate pairs, sorted and distinct, into *out. */
+static int
+block_run(struct rload *l, struct pairvec *out, uint64_t *skipped)
+{
+    struct block_shared sh;
+    struct block_worker w[RESOLVE_THREADS];
+    uint64_t *tmp;
+    int k, started = 0, rc = TOCSIN_OK;
+    size_t i, n;
+
+    memset(&sh, 0, sizeof(sh));
+    memset(w, 0, sizeof(w));
+    memset(out, 0, sizeof(*out));
+    sh.l = l;
+    atomic_init(&sh.next_kind, 0);
+    for (k = 0; k < RESOLVE_THREADS; k++) {
+        w[k].sh = &sh;
+        if (pthread_create(&w[k].th, NULL, block_work, &w[k]) != 0)
+            break;
+        started++;
+    }
+    if (started == 0) {
+        block_work(&w[0]);
+        started = -1;
+    }
+    for (k = 0; k < started; k++)
+        pthread_join(w[k].th, NULL);
+    for (k = 0; k < RESOLVE_THREADS; k++)
+        if (w[k].rc != TOCSIN_OK)
+            rc = w[k].rc;
+    *skipped = 0;
+    for (k = 0; k < B_COUNT; k++) {
+        *skipped += sh.skipped[k];
+        log_debug("resolve: key %s: %llu pairs, %llu blocks too large",
+                  bkind_names[k], (unsigned long long)sh.pairs[k],
+                  (unsigned long long)sh.skipped[k]);
+    }
+    /* one vector: the first worker's grows to hold the second's */
+    if (rc == TOCSIN_OK && w[1].pv.n > 0) {
+        n = w[0].pv.n + w[1].pv.n;
+        if (n > LIMIT_RESOLVE_PAIRS) {
+            rc = TOCSIN_ELIMIT;
+        } else {
+            uint64_t *v = realloc(w[0].pv.v, (n ? n : 1) * sizeof(*v));
+
+            if (v == NULL) {
+                rc = TOCSIN_ENOMEM;
+            } else {
+                memcpy(v + w[0].pv.n, w[1].pv.v, w[1].pv.n * sizeof(*v));
+                w[0].pv.v = v;
+                w[0].pv.n = w[0].pv.cap = n;
+            }
+        }
+    }
+    free(w[1].pv.v);
+    if (rc != TOCSIN_OK) {
+        free(w[0].pv.v);
+        return rc;
+    }
+    *out = w[0].pv;
+    tmp = malloc((out->n ? out->n : 1) * sizeof(*tmp));
+    if (tmp == NULL) {
+        free(out->v);
+        memset(out, 0, sizeof(*out));
+        return TOCSIN_ENOMEM;
+    }
+    radix_u64(out->v, tmp, out->n);
+    free(tmp);
+    for (i = 0, n = 0; i < out->n; i++)
+        if (n == 0 || out->v[n - 1] != out->v[i])
+            out->v[n++] = out->v[i];
+    out->n = n;
+    return TOCSIN_OK;
+}
+
+/* ------------------------------------------------------------------ */
+/* Comparing and scoring, on both cores.                               */
+
+#define PAIR_A(x) ((size_t)((x) >> 32))
+#define PAIR_B(x) ((size_t)((x)&0xffffffffu))
+
+static inline const char *
+rarena(const struct rload *l, const struct rfeat *f)
+{
+    return l->arena[f->arena];
+}
+
+/* The part of a job that split_run() fills: first in every job. */
+struct span {
+    size_t from, to;
+    pthread_t th;
+};
+
+struct cmp_job {
+    struct span sp;
+    const struct rload *l;
+    const uint64_t *pairs;
+    uint64_t *pat;           /* out: pattern per pair */
+    double tf_log[RC_COUNT]; /* sum of log2(tf) on exact agreement */
+    uint64_t tf_n[RC_COUNT];
+    atomic_size_t *done;
+};
+
+static void *
+cmp_work(void *arg)
+{
+    struct cmp_job *j = arg;
+    const struct rload *l = j->l;
+    size_t i;
+    int k;
+
+    for (i = j->sp.from; i < j->sp.to; i++) {
+        const struct rfeat *a = &l->f[PAIR_A(j->pairs[i])];
+        const struct rfeat *b = &l->f[PAIR_B(j->pairs[i])];
+        uint64_t p = rcmp_pattern(rarena(l, a), a, rarena(l, b), b);
+
+        j->pat[i] = p;
+        for (k = 0; k < RC_COUNT; k++) {
+            int t = rcmp_tf_hash((enum rcmp)k);
+
+            if (t >= 0 && RPAT_LEVEL(p, k) == RL_EXACT && a->tf[t] > 0) {
+                j->tf_log[k] += log2((double)a->tf[t]);
+                j->tf_n[k]++;
+            }
+        }
+        if ((i & 0xffff) == 0)
+            atomic_fetch_add(j->done, 0x10000);
+    }
+    return NULL;
+}
+
+/* Run fn over [0, n) split between the threads; jobs is an array of
+ * RESOLVE_THREADS jobs of stride bytes, each starting with a struct span. */
+static void
+split_run(void *jobs, size_t stride, size_t n, void *(*fn)(void *))
+{
+    int k, started = 0;
+
+    for (k = 0; k < RESOLVE_THREADS; k++) {
+        struct span *sp = (struct span *)((char *)jobs + stride * (size_t)k);
+
+        sp->from = n * (size_t)k / RESOLVE_THREADS;
+        sp->to = n * (size_t)(k + 1) / RESOLVE_THREADS;
+    }
+    for (k = 1; k < RESOLVE_THREADS; k++) {
+        struct span *sp = (struct span *)((char *)jobs + stride * (size_t)k);
+
+        if (pthread_create(&sp->th, NULL, fn, sp) != 0)
+            break;
+        started++;
+    }
+    fn(jobs);
+    for (k = 1; k <= started; k++)
+        pthread_join(((struct span *)((char *)jobs + stride * (size_t)k))->th,
+                     NULL);
+    for (k = started + 1; k < RESOLVE_THREADS; k++)
+        fn((char *)jobs + stride * (size_t)k);
+}
+
+/* Count the distinct patterns into *out (sorted by pattern). */
+static int
+pattern_count(const uint64_t *pat, size_t n, struct rpattern **out,
+              size_t *nout)
+{
+    uint64_t *v = malloc((n ? n : 1) * sizeof(*v));
+    uint64_t *tmp = malloc((n ? n : 1) * sizeof(*tmp));
+    struct rpattern *p = NULL;
+    size_t i, m = 0;
+    int rc = TOCSIN_ENOMEM;
+
+    if (v == NULL || tmp == NULL)
+        goto out;
+    memcpy(v, pat, n * sizeof(*v));
+    radix_u64(v, tmp, n);
+    for (i = 0; i < n; i++)
+        if (i == 0 || v[i] != v[i - 1])
+            m++;
+    p = calloc(m ? m : 1, sizeof(*p));
+    if (p == NULL)
+        goto out;
+    m = 0;
+    for (i = 0; i < n; i++) {
+        if (i == 0 || v[i] != v[i - 1])
+            p[m++].pattern = v[i];
+        p[m - 1].count++;
+    }
+    *out = p;
+    *nout = m;
+    rc = TOCSIN_OK;
+out:
+    free(v);
+    free(tmp);
+    return rc;
+}
+
+struct score_job {
+    struct span sp;
+    const struct rload *l;
+    const struct rmodel *model;
+    const uint64_t *pairs, *pat;
+    double min_weight;
+    size_t n;      /* out: links found, at idx[sp.from..] */
+    uint32_t *idx; /* out: pair indexes above the threshold */
+    float *w;      /* out: their weights */
+};
+
+static void *
+score_work(void *arg)
+{
+    struct score_job *j = arg;
+    size_t i;
+
+    j->n = 0;
+    for (i = j->sp.from; i < j->sp.to; i++) {
+        const struct rfeat *a = &j->l->f[PAIR_A(j->pairs[i])];
+        double w = rmodel_score(j->model, j->pat[i], a, j->l->n);
+
+        if (w >= j->min_weight) {
+            j->idx[j->sp.from + j->n] = (uint32_t)i;
+            j->w[j->sp.from + j->n] = (float)w;
+            j->n++;
+        }
+    }
+    return NULL;
+}
+
+/* A float's bits, ordered like the floats, then reversed (strongest
+ * first). */
+static uint32_t
+weight_key(float w)
+{
+    uint32_t u;
+
+    memcpy(&u, &w, sizeof(u));
+    u = (u & 0x80000000u) ? ~u : u | 0x80000000u;
+    return ~u;
+}
+
+/* ------------------------------------------------------------------ */
+/* Clustering.                                                         */
+
+struct clusters {
+    uint32_t *parent, *next, *size, *min;
+    float *conf;
+    uint32_t *brands;
+};
+
+static uint32_t
+cl_find(struct clusters *c, uint32_t x)
+{
+    while (c->parent[x] != x) {
+        c->parent[x] = c->parent[c->parent[x]];
+        x = c->parent[x];
+    }
+    return x;
+}
+
+/* Whether the persons of roots ra and rb hold contradicting records. */
+static int
+cl_conflict(const struct rload *l, const struct rmodel *m,
+            const struct clusters *c, double min_weight, uint32_t ra,
+            uint32_t rb)
+{
+    uint32_t x = ra, y;
+
+    do {
+        const struct rfeat *a = &l->f[x];
+
+        y = rb;
+        do {
+            const struct rfeat *b = &l->f[y];
+            uint64_t p = rcmp_pattern(rarena(l, a), a, rarena(l, b), b);
+            int checked = (a->flags & b->flags & RF_NID_CHECKED) != 0;
+
+            if (rcmp_conflict(p, checked,
+                              rmodel_score(m, p, a, l->n) >= min_weight))
+                return 1;
+            y = c->next[y];
+        } while (y != rb);
+        x = c->next[x];
+    } while (x != ra);
+    return 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* The stage.                                                          */
+
+struct resolve_state {
+    struct rload l;
+    struct pairvec pairs;
+    uint64_t *pat;
+    struct rmodel model;
+    uint32_t *eidx; /* links: pair index, strongest first */
+    float *ew;      /* their weights, same order */
+    uint8_t *status;
+    size_t nlinks;
+    struct clusters c;
+};
+
+static void
+state_free(struct resolve_state *st)
+{
+    rload_free(&st->l);
+    free(st->pairs.v);
+    free(st->pat);
+    free(st->eidx);
+    free(st->ew);
+    free(st->status);
+    free(st->c.parent);
+    free(st->c.next);
+    free(st->c.size);
+    free(st->c.min);
+    free(st->c.conf);
+    free(st->c.brands);
+}
+
+/* Compare every pair, learn the model, keep the links above min_weight,
+ * strongest first. */
+static int
+resolve_score(struct resolve_state *st, double threshold, int progress)
+{
+    struct cmp_job cj[RESOLVE_THREADS];
+    struct score_job sj[RESOLVE_THREADS];
+    struct rpattern *pats = NULL;
+    size_t npats = 0, i, n = st->pairs.n, m;
+    atomic_size_t done;
+    struct progress *prog = NULL;
+    uint64_t *keys = NULL, *tmp = NULL;
+    double min_weight;
+    int k, rc;
+
+    st->pat = malloc((n ? n : 1) * sizeof(*st->pat));
+    if (st->pat == NULL)
+        return TOCSIN_ENOMEM;
+    atomic_init(&done, 0);
+    memset(cj, 0, sizeof(cj));
+    for (k = 0; k < RESOLVE_THREADS; k++) {
+        cj[k].l = &st->l;
+        cj[k].pairs = st->pairs.v;
+        cj[k].pat = st->pat;
+        cj[k].done = &done;
+    }
+    if (progress)
+        prog = progress_start("resolve: comparing pairs", n);
+    split_run(cj, sizeof(cj[0]), n, cmp_work);
+    progress_end(prog);
+    for (k = 0; k < RC_COUNT; k++) {
+        double sl = 0;
+        uint64_t sn = 0;
+        int j;
+
+        for (j = 0; j < RESOLVE_THREADS; j++) {
+            sl += cj[j].tf_log[k];
+            sn += cj[j].tf_n[k];
+        }
+        st->model.tf_mean[k] = sn > 0 ? exp2(sl / (double)sn) : 0.0;
+    }
+    if ((rc = pattern_count(st->pat, n, &pats, &npats)) != TOCSIN_OK)
+        return rc;
+    {
+        double tf_mean[RC_COUNT];
+
+        memcpy(tf_mean, st->model.tf_mean, sizeof(tf_mean));
+        rmodel_em(&st->model, pats, npats);
+        memcpy(st->model.tf_mean, tf_mean, sizeof(tf_mean));
+    }
+    log_debug("resolve: %zu distinct patterns, EM: %u iterations, match "
+              "share %.4f",
+              npats, st->model.iterations, st->model.lambda);
+    free(pats);
+
+    /* score; keep what is above the threshold */
+    min_weight = log2(threshold / (1.0 - threshold));
+    st->eidx = malloc((n ? n : 1) * sizeof(*st->eidx));
+    st->ew = malloc((n ? n : 1) * sizeof(*st->ew));
+    if (st->eidx == NULL || st->ew == NULL)
+        return TOCSIN_ENOMEM;
+    memset(sj, 0, sizeof(sj));
+    for (k = 0; k < RESOLVE_THREADS; k++) {
+        sj[k].l = &st->l;
+        sj[k].model = &st->model;
+        sj[k].pairs = st->pairs.v;
+        sj[k].pat = st->pat;
+        sj[k].min_weight = min_weight;
+        sj[k].idx = st->eidx;
+        sj[k].w = st->ew;
+    }
+    split_run(sj, sizeof(sj[0]), n, score_work);
+
+    /* gather the links, strongest first */
+    m = 0;
+    for (k = 0; k < RESOLVE_THREADS; k++)
+        m += sj[k].n;
+    keys = malloc((m ? m : 1) * sizeof(*keys));
+    tmp = malloc((m ? m : 1) * sizeof(*tmp));
+    if (keys == NULL || tmp == NULL) {
+        rc = TOCSIN_ENOMEM;
+        goto out;
+    }
+    m = 0;
+    for (k = 0; k < RESOLVE_THREADS; k++)
+        for (i = 0; i < sj[k].n; i++) {
+            size_t at = sj[k].sp.from + i;
+
+            keys[m++] = (uint64_t)weight_key(st->ew[at]) << 32 | st->eidx[at];
+        }
+    radix_u64(keys, tmp, m);
+    for (i = 0; i < m; i++) {
+        uint32_t pi = (uint32_t)(keys[i] & 0xffffffffu);
+
+        st->eidx[i] = pi;
+    }
+    /* the weights again, in the new order */
+    for (i = 0; i < m; i++) {
+        const struct rfeat *a = &st->l.f[PAIR_A(st->pairs.v[st->eidx[i]])];
+
+        st->ew[i] =
+            (float)rmodel_score(&st->model, st->pat[st->eidx[i]], a, st->l.n);
+    }
+    st->nlinks = m;
+    rc = TOCSIN_OK;
+out:
+    free(keys);
+    free(tmp);
+    return rc;
+}
+
+/* Join the persons link by link, strongest first, refusing a link whose
+ * two persons contradict each other. */
+static int
+resolve_cluster(struct resolve_state *st, double min_weight,
+                struct resolve_result *res)
+{
+    struct clusters *c = &st->c;
+    size_t n = st->l.n, i;
+    uint32_t x;
+
+    c->parent = malloc((n ? n : 1) * sizeof(*c->parent));
+    c->next = malloc((n ? n : 1) * sizeof(*c->next));
+    c->size = malloc((n ? n : 1) * sizeof(*c->size));
+    c->min = malloc((n ? n : 1) * sizeof(*c->min));
+    c->conf = malloc((n ? n : 1) * sizeof(*c->conf));
+    c->brands = malloc((n ? n : 1) * sizeof(*c->brands));
+    st->status = malloc(st->nlinks ? st->nlinks : 1);
+    if (c->parent == NULL || c->next == NULL || c->size == NULL ||
+        c->min == NULL || c->conf == NULL || c->brands == NULL ||
+        st->status == NULL)
+        return TOCSIN_ENOMEM;
+    for (x = 0; x < (uint32_t)n; x++) {
+        c->parent[x] = c->next[x] = c->min[x] = x;
+        c->size[x] = 1;
+        c->conf[x] = 1.0f;
+        c->brands[x] = st->l.f[x].brand > 0 && st->l.f[x].brand <= 32
+                           ? 1u << (st->l.f[x].brand - 1)
+                           : 0;
+    }
+    for (i = 0; i < st->nlinks; i++) {
+        uint64_t pr = st->pairs.v[st->eidx[i]];
+        uint32_t ra = cl_find(c, (uint32_t)PAIR_A(pr));
+        uint32_t rb = cl_find(c, (uint32_t)PAIR_B(pr));
+        float p = (float)rmodel_probability(&st->model, st->ew[i]);
+
+        if (ra == rb) {
+            st->status[i] = STORE_LINK_WITHIN;
+            continue;
+        }
+        if (c->size[ra] + c->size[rb] > PERSON_MAX ||
+            cl_conflict(&st->l, &st->model, c, min_weight, ra, rb)) {
+            st->status[i] = STORE_LINK_REFUSED;
+            res->refused++;
+            continue;
+        }
+        st->status[i] = STORE_LINK_JOINED;
+        res->joined++;
+        if (c->size[ra] < c->size[rb]) {
+            uint32_t t = ra;
+
+            ra = rb;
+            rb = t;
+        }
+        c->parent[rb] = ra;
+        c->size[ra] += c->size[rb];
+        if (c->min[rb] < c->min[ra])
+            c->min[ra] = c->min[rb];
+        c->conf[ra] = c->conf[ra] < c->conf[rb] ? c->conf[ra] : c->conf[rb];
+        if (p < c->conf[ra])
+            c->conf[ra] = p;
+        c->brands[ra] |= c->brands[rb];
+        /* splice the two circular member lists */
+        {
+            uint32_t t = c->next[ra];
+
+            c->next[ra] = c->next[rb];
+            c->next[rb] = t;
+        }
+    }
+    for (x = 0; x < (uint32_t)n; x++)
+        if (c->parent[x] == x) {
+            res->persons++;
+            if (c->size[x] > 1)
+                res->multi++;
+            if (c->conf[x] < 0.99f)
+                res->uncertain++;
+        }
+    return TOCSIN_OK;
+}
+
+/* The per-comparison weights of a link, int16 centibits, little endian. */
+static void
+link_weights(const struct resolve_state *st, uint64_t pattern,
+             const struct rfeat *a, unsigned char out[2 * RC_COUNT])
+{
+    int k;
+
+    for (k = 0; k < RC_COUNT; k++) {
+        double w = rmodel_weight(&st->model, (enum rcmp)k,
+                                 RPAT_LEVEL(pattern, k), a, st->l.n) *
+                   100.0;
+        int v = (int)lround(w < -32767 ? -32767 : w > 32767 ? 32767 : w);
+        uint16_t u = (uint16_t)v;
+
+        out[2 * k] = (unsigned char)(u & 0xff);
+        out[2 * k + 1] = (unsigned char)(u >> 8);
+    }
+}
+
+/* Write the persons and links, replacing what was there. */
+static int
+resolve_write(struct casedir *cd, struct resolve_state *st, int progress,
+              struct buf *why)
+{
+    struct store *s = casedir_store(cd);
+    struct clusters *c = &st->c;
+    struct progress *prog = NULL;
+    struct buf model;
+    size_t i;
+    uint32_t x;
+    int rc;
+
+    buf_init(&model, 1 << 20);
+    if ((rc = store_resolve_clear(s)) != TOCSIN_OK)
+        goto fail;
+    if (progress)
+        prog = progress_start("resolve: writing", st->l.n + st->nlinks);
+    for (x = 0; x < (uint32_t)st->l.n; x++) {
+        uint32_t r = cl_find(c, x);
+
+        if ((rc = store_person_record_add(s, st->l.f[x].id,
+                                          st->l.f[c->min[r]].id)) != TOCSIN_OK)
+            goto fail;
+        if (r == x) {
+            struct store_person p;
+
+            p.id = st->l.f[c->min[r]].id;
+            p.records = c->size[r];
+            p.brands = (unsigned)__builtin_popcount(c->brands[r]);
+            p.confidence = c->conf[r];
+            if ((rc = store_person_add(s, &p)) != TOCSIN_OK)
+                goto fail;
+        }
+        if ((x & 0xffff) == 0)
+            progress_update(prog, x);
+    }
+    for (i = 0; i < st->nlinks; i++) {
+        uint64_t pr = st->pairs.v[st->eidx[i]];
+        const struct rfeat *a = &st->l.f[PAIR_A(pr)];
+        const struct rfeat *b = &st->l.f[PAIR_B(pr)];
+        unsigned char w[2 * RC_COUNT];
+        struct store_link lk;
+
+        link_weights(st, st->pat[st->eidx[i]], a, w);
+        lk.a = a->id;
+        lk.b = b->id;
+        lk.status = st->status[i];
+        lk.weight = st->ew[i];
+        lk.probability = rmodel_probability(&st->model, st->ew[i]);
+        lk.levels = st->pat[st->eidx[i]];
+        lk.weights = w;
+        lk.weights_len = sizeof(w);
+        if ((rc = store_link_add(s, &lk)) != TOCSIN_OK)
+            goto fail;
+        if ((i & 0xffff) == 0)
+            progress_update(prog, st->l.n + i);
+    }
+    if ((rc = store_resolve_indexes(s)) != TOCSIN_OK ||
+        (rc = rmodel_json(&st->model, &model)) != TOCSIN_OK ||
+        (rc = store_meta_set(s, "resolve_model", buf_str(&model))) !=
+            TOCSIN_OK)
+        goto fail;
+    progress_end(prog);
+    buf_free(&model);
+    return TOCSIN_OK;
+fail:
+    progress_end(prog);
+    buf_free(&model);
+    resolve_why(why, "writing the persons: %s",
+                rc == TOCSIN_EDB ? store_errmsg(s) : tocsin_strerror(rc));
+    return rc;
+}
+
+static double
+now_seconds(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+int
+resolve_run(struct casedir *cd, const struct resolve_options *o,
+            struct resolve_result *res, struct buf *summary, struct buf *why)
+{
+    struct store *s = casedir_store(cd);
+    struct resolve_state st;
+    double t0 = now_seconds(), threshold;
+    int rc, in_tx = 0;
+
+    memset(res, 0, sizeof(*res));
+    memset(&st, 0, sizeof(st));
+    threshold = o->threshold > 0 ? o->threshold : RESOLVE_THRESHOLD_DEFAULT;
+    if (!(threshold > 0 && threshold < 1)) {
+        resolve_why(why, "the threshold must be a probability between 0 "
+                         "and 1");
+        return TOCSIN_EINVAL;
+    }
+    /* one transaction: the records read are the records resolved, and
+     * readers see the old persons or the new ones */
+    if ((rc = store_begin(s)) != TOCSIN_OK) {
+        resolve_why(why, "%s", store_errmsg(s));
+        return rc;
+    }
+    in_tx = 1;
+    if ((rc = rload_run(cd, o->progress, &st.l, why)) != TOCSIN_OK)
+        goto out;
+    res->records = st.l.n;
+    log_debug("resolve: %zu records read in %.1f s", st.l.n,
+             now_seconds() - t0);
+    if ((rc = block_run(&st.l, &st.pairs, &res->blocks_skipped)) !=
+        TOCSIN_OK) {
+        resolve_why(why, "making candidate pairs: %s", tocsin_strerror(rc));
+        goto out;
+    }
+    res->candidates = st.pairs.n;
+    log_debug("resolve: %zu candidate pairs (%.1f s)", st.pairs.n,
+             now_seconds() - t0);
+    if ((rc = resolve_score(&st, threshold, o->progress)) != TOCSIN_OK) {
+        resolve_why(why, "comparing: %s", tocsin_strerror(rc));
+        goto out;
+    }
+    res->links = st.nlinks;
+    res->em_iterations = st.model.iterations;
+    res->match_share = st.model.lambda;
+    if ((rc = resolve_cluster(&st, log2(threshold / (1.0 - threshold)),
+                              res)) != TOCSIN_OK) {
+        resolve_why(why, "clustering: %s", tocsin_strerror(rc));
+        goto out;
+    }
+    log_debug("resolve: %llu persons (%.1f s)",
+             (unsigned long long)res->persons, now_seconds() - t0);
+    if ((rc = resolve_write(cd, &st, o->progress, why)) != TOCSIN_OK)
+        goto out;
+    res->seconds = now_seconds() - t0;
+    if (summary != NULL &&
+        (rc = buf_printf(
+             summary,
+             ",\"resolve\":{\"records\":%llu,\"persons\":%llu,"
+             "\"persons_with_several_records\":%llu,\"candidate_pairs\":%llu,"
+             "\"links\":%llu,\"joined\":%llu,\"refused\":%llu,"
+             "\"blocks_skipped\":%llu,\"uncertain_persons\":%llu,"
+             "\"em_iterations\":%u,\"match_share\":%.6g,"
+             "\"threshold\":%.6g}",
+             (unsigned long long)res->records,
+             (unsigned long long)res->persons, (unsigned long long)res->multi,
+             (unsigned long long)res->candidates,
+             (unsigned long long)res->links, (unsigned long long)res->joined,
+             (unsigned long long)res->refused,
+             (unsigned long long)res->blocks_skipped,
+             (unsigned long long)res->uncertain, res->em_iterations,
+             res->match_share, threshold)) != TOCSIN_OK)
+        goto out;
+    if ((rc = store_commit(s)) != TOCSIN_OK) {
+        resolve_why(why, "%s", store_errmsg(s));
+        goto out;
+    }
+    in_tx = 0;
+out:
+    if (in_tx)
+        store_rollback(s);
+    state_free(&st);
+    return rc;
+}

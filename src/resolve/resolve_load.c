@@ -1,0 +1,681 @@
+/*
+ * resolve_load.c - every record of the case, unsealed and reduced to what
+ * the comparisons need (struct rfeat).
+ *
+ * The calling thread reads the sealed records from the database in id
+ * order and hands them out in batches; RESOLVE_LOAD_WORKERS threads unseal,
+ * decode and reduce them, each into its own string arena. Plaintext lives
+ * only in a worker's scratch buffers and is wiped after each record; what
+ * stays in memory are name keys and keyed hashes.
+ */
+#include <pthread.h>
+#include <sodium.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../ingest/address.h"
+#include "../ingest/date.h"
+#include "../ingest/email.h"
+#include "../ingest/ingest.h"
+#include "../ingest/name.h"
+#include "../ingest/phone.h"
+#include "../store/seal.h"
+#include "../store/store.h"
+#include "../util/progress.h"
+#include "nickname.h"
+#include "resolve_int.h"
+
+#define LOAD_WORKERS 2
+#define LOAD_BATCH   4096
+#define LOAD_RING    8
+
+struct load_batch {
+    size_t first; /* index of its first record */
+    size_t n;
+    int64_t id[LOAD_BATCH];
+    unsigned brand[LOAD_BATCH];
+    size_t off[LOAD_BATCH + 1]; /* sealed boxes in data */
+    struct buf data;
+    int state; /* 0 free, 1 full, 2 taken */
+};
+
+struct load_shared {
+    const struct seal *seal;
+    struct rload *out;
+    unsigned char hkey[crypto_shorthash_KEYBYTES];
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+    struct load_batch ring[LOAD_RING];
+    size_t head; /* next batch the reader fills */
+    int done;    /* the reader is finished */
+    int fail;    /* a worker failed: its status */
+    int64_t fail_id;
+    uint64_t loaded;
+};
+
+struct load_worker {
+    struct load_shared *sh;
+    int index;
+    struct buf arena;
+    struct buf plain, scratch, ctx;
+    pthread_t th;
+};
+
+/* A 64-bit hash of a value under a kind; never 0. Memory only: the key is
+ * random per run. */
+static uint64_t
+load_hash(const unsigned char *key, unsigned kind, const char *p, size_t len)
+{
+    unsigned char in[LIMIT_RESOLVE_VALUE + 1], out[crypto_shorthash_BYTES];
+    uint64_t h;
+
+    if (len > LIMIT_RESOLVE_VALUE)
+        len = LIMIT_RESOLVE_VALUE;
+    in[0] = (unsigned char)kind;
+    memcpy(in + 1, p, len);
+    crypto_shorthash(out, in, len + 1, key);
+    memcpy(&h, out, sizeof(h));
+    return h != 0 ? h : 1;
+}
+
+static int
+load_val(const struct record *r, enum field f, const char **p, size_t *len)
+{
+    if (r->val[f] == NULL || r->len[f] == 0)
+        return 0;
+    *p = r->val[f];
+    *len = r->len[f];
+    return 1;
+}
+
+/* Append key without spaces to arena; its length (capped) to *len. */
+static int
+load_put(struct buf *arena, const char *p, size_t len, int nospace,
+         uint8_t *olen)
+{
+    size_t i, n = 0;
+    int rc;
+
+    for (i = 0; i < len && n < LIMIT_RESOLVE_STRING; i++) {
+        if (nospace && p[i] == ' ')
+            continue;
+        if ((rc = buf_append(arena, p + i, 1)) != TOCSIN_OK)
+            return rc;
+        n++;
+    }
+    *olen = (uint8_t)n;
+    return TOCSIN_OK;
+}
+
+/* Digits of a date as given, for one that failed validation: 8 digits in
+ * Y-M-D or D-M-Y order, else 0. */
+static uint32_t
+load_raw_date(const char *p, size_t len)
+{
+    char d[8];
+    size_t i, n = 0;
+    uint32_t v = 0, a, b;
+
+    for (i = 0; i < len; i++) {
+        if (p[i] >= '0' && p[i] <= '9') {
+            if (n == 8)
+                return 0;
+            d[n++] = p[i];
+        }
+    }
+    if (n != 8)
+        return 0;
+    for (i = 0; i < 8; i++)
+        v = v * 10 + (uint32_t)(d[i] - '0');
+    a = v / 10000; /* first four digits */
+    b = v % 10000; /* last four */
+    if (a >= 1800 && a <= 2100)
+        return v;
+    if (b >= 1800 && b <= 2100) /* DDMMYYYY */
+        return b * 10000 + (a % 100) * 100 + a / 100;
+    return 0;
+}
+
+static uint32_t
+load_date(const struct record *r)
+{
+    const char *p;
+    size_t len;
+    uint32_t v = 0;
+    size_t i;
+
+    if (!load_val(r, FIELD_BIRTH_DATE, &p, &len) ||
+        (r->flags[FIELD_BIRTH_DATE] & DATE_PLACEHOLDER))
+        return 0;
+    if (r->flags[FIELD_BIRTH_DATE] & RECORD_INVALID)
+        return load_raw_date(p, len);
+    if (len != 10)
+        return 0;
+    for (i = 0; i < 10; i++) {
+        if (i == 4 || i == 7)
+            continue;
+        if (p[i] < '0' || p[i] > '9')
+            return 0;
+        v = v * 10 + (uint32_t)(p[i] - '0');
+    }
+    return v;
+}
+
+/* The first word of a key. */
+static size_t
+load_first_word(const char *p, size_t len)
+{
+    const char *sp = memchr(p, ' ', len);
+
+    return sp != NULL ? (size_t)(sp - p) : len;
+}
+
+static int
+load_names(const struct record *r, const unsigned char *hk, struct buf *arena,
+           struct buf *scratch, struct rfeat *f)
+{
+    const char *p;
+    size_t len, w;
+    uint32_t groups[2];
+    char init[LIMIT_RESOLVE_STRING];
+    size_t ni = 0, i;
+    int rc;
+
+    /* first name: key and initials */
+    if (load_val(r, FIELD_FIRST_NAME, &p, &len)) {
+        if (r->flags[FIELD_FIRST_NAME] & INGEST_INITIALS)
+            f->flags |= RF_INITIALS;
+        if (name_initials(p, len, scratch) == TOCSIN_OK) {
+            for (i = 0; i < buf_len(scratch) && ni < sizeof(init); i++) {
+                char c = buf_str(scratch)[i];
+
+                init[ni++] = (char)(c >= 'A' && c <= 'Z' ? c + 32 : c);
+            }
+        }
+        if (!(f->flags & RF_INITIALS) &&
+            name_key(p, len, scratch) == TOCSIN_OK && buf_len(scratch) > 0) {
+            p = buf_str(scratch);
+            len = buf_len(scratch);
+            w = load_first_word(p, len);
+            f->h[RH_FIRST] = load_hash(hk, RH_FIRST, p, w);
+            f->h[RH_FCANON] = f->h[RH_FIRST];
+            if (nickname_groups(p, w, groups, 2) > 0)
+                f->h[RH_FCANON] = load_hash(
+                    hk, RH_FCANON, (const char *)groups, sizeof(groups[0]));
+            if ((rc = load_put(arena, p, len, 0, &f->len[RS_FIRST])) !=
+                TOCSIN_OK)
+                return rc;
+        }
+    }
+    if ((rc = load_put(arena, init, ni, 0, &f->len[RS_INIT])) != TOCSIN_OK)
+        return rc;
+
+    /* surname, and with its infix: "berg", "vandenberg" */
+    {
+        char last[LIMIT_RESOLVE_STRING], full[2 * LIMIT_RESOLVE_STRING];
+        uint8_t ll = 0, il = 0;
+        size_t n = 0;
+
+        buf_reset(scratch);
+        if (load_val(r, FIELD_INFIX, &p, &len) &&
+            name_key(p, len, scratch) == TOCSIN_OK)
+            for (i = 0; i < buf_len(scratch) && il < LIMIT_RESOLVE_STRING; i++)
+                if (buf_str(scratch)[i] != ' ')
+                    full[il++] = buf_str(scratch)[i];
+        buf_reset(scratch);
+        if (load_val(r, FIELD_LAST_NAME, &p, &len) &&
+            name_key(p, len, scratch) == TOCSIN_OK)
+            for (i = 0; i < buf_len(scratch) && ll < LIMIT_RESOLVE_STRING; i++)
+                if (buf_str(scratch)[i] != ' ')
+                    last[ll++] = buf_str(scratch)[i];
+        memcpy(full + il, last, ll);
+        n = il + (size_t)ll;
+        if (n > LIMIT_RESOLVE_STRING)
+            n = LIMIT_RESOLVE_STRING;
+        if ((rc = load_put(arena, last, ll, 0, &f->len[RS_LAST])) !=
+                TOCSIN_OK ||
+            (rc = load_put(arena, full, n, 0, &f->len[RS_FULL])) != TOCSIN_OK)
+            return rc;
+        if (ll > 0)
+            f->h[RH_LAST] = load_hash(hk, RH_LAST, last, ll);
+        if (n > 0)
+            f->h[RH_FULL] = load_hash(hk, RH_FULL, full, n);
+    }
+    return TOCSIN_OK;
+}
+
+static int
+load_address(const struct record *r, const unsigned char *hk,
+             struct buf *arena, struct buf *scratch, struct rfeat *f)
+{
+    char key[96];
+    const char *p, *pc = NULL, *sfx = NULL;
+    size_t len, pcl = 0, sl = 0, n = 0, i;
+    int rc;
+
+    if (load_val(r, FIELD_POSTCODE, &pc, &pcl)) {
+        for (i = 0; i < pcl && n < 32; i++)
+            if (pc[i] != ' ')
+                key[n++] =
+                    (char)(pc[i] >= 'a' && pc[i] <= 'z' ? pc[i] - 32 : pc[i]);
+        f->h[RH_POSTCODE] = load_hash(hk, RH_POSTCODE, key, n);
+    }
+    if (load_val(r, FIELD_HOUSE_NUMBER, &p, &len)) {
+        uint32_t v = 0;
+
+        for (i = 0; i < len && i < 9; i++) {
+            if (p[i] < '0' || p[i] > '9')
+                break;
+            v = v * 10 + (uint32_t)(p[i] - '0');
+        }
+        f->housenr = v;
+    }
+    if (f->h[RH_POSTCODE] != 0 && f->housenr != 0) {
+        int w = snprintf(key + n, sizeof(key) - n, "|%u|", f->housenr);
+
+        n += (size_t)w;
+        f->h[RH_PCNR] = load_hash(hk, RH_PCNR, key, n);
+        if (load_val(r, FIELD_HOUSE_NUMBER_SUFFIX, &sfx, &sl))
+            for (i = 0; i < sl && n < sizeof(key); i++)
+                if (sfx[i] != ' ' && sfx[i] != '-')
+                    key[n++] =
+                        (char)(sfx[i] >= 'a' && sfx[i] <= 'z' ? sfx[i] - 32
+                                                              : sfx[i]);
+        f->h[RH_ADDR] = load_hash(hk, RH_ADDR, key, n);
+    }
+    buf_reset(scratch);
+    if (load_val(r, FIELD_STREET, &p, &len) &&
+        name_key(p, len, scratch) == TOCSIN_OK &&
+        (rc = load_put(arena, buf_str(scratch), buf_len(scratch), 1,
+                       &f->len[RS_STREET])) != TOCSIN_OK)
+        return rc;
+    buf_reset(scratch);
+    if (load_val(r, FIELD_CITY, &p, &len) &&
+        name_key(p, len, scratch) == TOCSIN_OK && buf_len(scratch) > 0)
+        f->h[RH_CITY] =
+            load_hash(hk, RH_CITY, buf_str(scratch), buf_len(scratch));
+    return TOCSIN_OK;
+}
+
+static void
+load_phone(const struct record *r, enum field fld, const unsigned char *hk,
+           struct rfeat *f)
+{
+    const char *p;
+    size_t len;
+    unsigned type;
+    uint64_t h;
+
+    if (!load_val(r, fld, &p, &len) || (r->flags[fld] & RECORD_INVALID))
+        return;
+    type = (r->flags[fld] >> 16) & 0xff;
+    h = load_hash(hk, RH_MOBILE, p, len); /* one kind: same number, same
+                                             hash in either field */
+    if (type == PHONE_MOBILE || type == PHONE_FOREIGN) {
+        if (f->h[RH_MOBILE] == 0)
+            f->h[RH_MOBILE] = h;
+        else if (f->h[RH_MOBILE] != h)
+            f->h[RH_MOBILE2] = h;
+    } else if (type == PHONE_FIXED || type == PHONE_OTHER) {
+        f->h[RH_LANDLINE] = h;
+    }
+}
+
+/* Reduce one decoded record. */
+static int
+load_record(const struct record *r, const unsigned char *hk, struct buf *arena,
+            struct buf *scratch, struct rfeat *f)
+{
+    const char *p;
+    size_t len;
+    int rc;
+
+    f->str = (uint32_t)buf_len(arena);
+    if ((rc = load_names(r, hk, arena, scratch, f)) != TOCSIN_OK ||
+        (rc = load_address(r, hk, arena, scratch, f)) != TOCSIN_OK)
+        return rc;
+    f->dob = load_date(r);
+    if (f->dob != 0) {
+        char d[12];
+        int n = snprintf(d, sizeof(d), "%u", f->dob);
+
+        f->h[RH_DOB] = load_hash(hk, RH_DOB, d, (size_t)n);
+    }
+    if (load_val(r, FIELD_EMAIL, &p, &len) &&
+        !(r->flags[FIELD_EMAIL] & RECORD_INVALID) &&
+        email_key(p, len, scratch) == TOCSIN_OK)
+        f->h[RH_EMAIL] =
+            load_hash(hk, RH_EMAIL, buf_str(scratch), buf_len(scratch));
+    load_phone(r, FIELD_PHONE, hk, f);
+    load_phone(r, FIELD_MOBILE, hk, f);
+    if (load_val(r, FIELD_IBAN, &p, &len))
+        f->h[RH_IBAN] = load_hash(hk, RH_IBAN, p, len);
+    if (load_val(r, FIELD_ID_DOC_NUMBER, &p, &len))
+        f->h[RH_DOC] = load_hash(hk, RH_DOC, p, len);
+    if (load_val(r, FIELD_NATIONAL_ID, &p, &len)) {
+        f->h[RH_NID] = load_hash(hk, RH_NID, p, len);
+        if ((r->flags[FIELD_NATIONAL_ID] & INGEST_CHECKED) &&
+            !(r->flags[FIELD_NATIONAL_ID] & RECORD_INVALID))
+            f->flags |= RF_NID_CHECKED;
+        if ((rc = load_put(arena, p, len, 1, &f->len[RS_NID])) != TOCSIN_OK)
+            return rc;
+    }
+    if (load_val(r, FIELD_CUSTOMER_NUMBER, &p, &len)) {
+        char k[LIMIT_RESOLVE_VALUE];
+        size_t n = len < sizeof(k) - 1 ? len : sizeof(k) - 1;
+
+        k[0] = (char)f->brand;
+        memcpy(k + 1, p, n);
+        f->h[RH_CUST] = load_hash(hk, RH_CUST, k, n + 1);
+    }
+    return TOCSIN_OK;
+}
+
+int
+rload_features(const struct record *r, const unsigned char *key,
+               struct buf *arena, struct buf *scratch, struct rfeat *f)
+{
+    uint8_t brand = f->brand;
+    int64_t id = f->id;
+
+    memset(f, 0, sizeof(*f));
+    f->brand = brand;
+    f->id = id;
+    return load_record(r, key, arena, scratch, f);
+}
+
+/* One sealed record of a batch into its features. */
+static int
+load_one(struct load_worker *w, struct load_batch *b, size_t i)
+{
+    struct load_shared *sh = w->sh;
+    struct rfeat *f = &sh->out->f[b->first + i];
+    struct record r;
+    int rc;
+
+    buf_reset(&w->ctx);
+    buf_reset(&w->plain);
+    if ((rc = buf_printf(&w->ctx, "record:%lld", (long long)b->id[i])) !=
+        TOCSIN_OK)
+        return rc;
+    rc =
+        seal_decrypt(sh->seal, buf_str(&w->ctx), buf_str(&b->data) + b->off[i],
+                     b->off[i + 1] - b->off[i], &w->plain);
+    if (rc != TOCSIN_OK)
+        return rc;
+    if ((rc = record_decode(buf_str(&w->plain), buf_len(&w->plain), &r)) !=
+        TOCSIN_OK)
+        goto out;
+    f->id = b->id[i];
+    f->brand = (uint8_t)b->brand[i];
+    rc = rload_features(&r, sh->hkey, &w->arena, &w->scratch, f);
+    f->arena = (uint8_t)w->index;
+    if (rc == TOCSIN_OK && buf_len(&w->arena) > UINT32_MAX)
+        rc = TOCSIN_ELIMIT;
+out:
+    buf_wipe(&w->plain);
+    buf_wipe(&w->scratch);
+    return rc;
+}
+
+static void *
+load_work(void *arg)
+{
+    struct load_worker *w = arg;
+    struct load_shared *sh = w->sh;
+    size_t k, i;
+    int rc;
+
+    for (;;) {
+        struct load_batch *b = NULL;
+
+        pthread_mutex_lock(&sh->mu);
+        for (;;) {
+            for (k = 0; k < LOAD_RING; k++)
+                if (sh->ring[k].state == 1 &&
+                    (b == NULL || sh->ring[k].first < b->first))
+                    b = &sh->ring[k];
+            if (b != NULL || sh->done || sh->fail != 0)
+                break;
+            pthread_cond_wait(&sh->cv, &sh->mu);
+        }
+        if (b == NULL) {
+            pthread_mutex_unlock(&sh->mu);
+            return NULL;
+        }
+        b->state = 2;
+        pthread_mutex_unlock(&sh->mu);
+
+        rc = TOCSIN_OK;
+        for (i = 0; i < b->n && rc == TOCSIN_OK; i++)
+            rc = load_one(w, b, i);
+
+        pthread_mutex_lock(&sh->mu);
+        if (rc != TOCSIN_OK && sh->fail == 0) {
+            sh->fail = rc;
+            sh->fail_id = b->id[i - 1];
+        }
+        sh->loaded += b->n;
+        buf_wipe(&b->data);
+        b->state = 0;
+        pthread_cond_broadcast(&sh->cv);
+        pthread_mutex_unlock(&sh->mu);
+    }
+}
+
+struct load_reader {
+    struct load_shared *sh;
+    struct load_batch *cur;
+    size_t next; /* index of the next record */
+    size_t total;
+    struct progress *prog;
+};
+
+/* Hand the batch being filled to the workers; take a free one. */
+static int
+load_flush(struct load_reader *rd)
+{
+    struct load_shared *sh = rd->sh;
+    size_t k;
+
+    pthread_mutex_lock(&sh->mu);
+    if (rd->cur != NULL && rd->cur->n > 0) {
+        rd->cur->state = 1;
+        pthread_cond_broadcast(&sh->cv);
+    } else if (rd->cur != NULL) {
+        rd->cur->state = 0;
+    }
+    rd->cur = NULL;
+    while (sh->fail == 0) {
+        for (k = 0; k < LOAD_RING; k++)
+            if (sh->ring[k].state == 0) {
+                rd->cur = &sh->ring[k];
+                break;
+            }
+        if (rd->cur != NULL)
+            break;
+        pthread_cond_wait(&sh->cv, &sh->mu);
+    }
+    if (rd->cur != NULL) {
+        rd->cur->state = 3; /* being filled */
+        rd->cur->n = 0;
+        rd->cur->first = rd->next;
+        rd->cur->off[0] = 0;
+        buf_reset(&rd->cur->data);
+    }
+    progress_update(rd->prog, sh->loaded);
+    pthread_mutex_unlock(&sh->mu);
+    return rd->cur != NULL ? TOCSIN_OK : sh->fail;
+}
+
+static unsigned
+load_brand(const struct rload *l, const char *brand)
+{
+    size_t i;
+
+    if (brand == NULL)
+        return 0;
+    for (i = 0; i < l->nbrands && i < 254; i++)
+        if (strcmp(l->brands[i], brand) == 0)
+            return (unsigned)(i + 1);
+    return 0;
+}
+
+static int
+load_row(void *ctx, const struct store_record_view *v)
+{
+    struct load_reader *rd = ctx;
+    struct load_batch *b = rd->cur;
+    int rc;
+
+    if (rd->next >= rd->total)
+        return TOCSIN_EDB; /* more records than counted: cannot be in
+                              one read transaction */
+    if ((rc = buf_append(&b->data, v->sealed, v->sealed_len)) != TOCSIN_OK)
+        return rc;
+    b->id[b->n] = v->id;
+    b->brand[b->n] = load_brand(rd->sh->out, v->brand);
+    b->n++;
+    b->off[b->n] = buf_len(&b->data);
+    rd->next++;
+    if (b->n == LOAD_BATCH)
+        return load_flush(rd);
+    return TOCSIN_OK;
+}
+
+int
+rload_run(struct casedir *c, int progress, struct rload *out, struct buf *why)
+{
+    const struct case_config *cfg = casedir_config(c);
+    struct load_shared sh;
+    struct load_worker w[LOAD_WORKERS];
+    struct load_reader rd;
+    uint64_t total;
+    int rc, k, started = 0;
+
+    memset(out, 0, sizeof(*out));
+    memset(&sh, 0, sizeof(sh));
+    memset(&rd, 0, sizeof(rd));
+    if ((rc = store_record_count(casedir_store(c), &total)) != TOCSIN_OK) {
+        resolve_why(why, "reading the records: %s",
+                    store_errmsg(casedir_store(c)));
+        return rc;
+    }
+    if (total > LIMIT_RESOLVE_RECORDS) {
+        resolve_why(why, "%llu records: more than one resolve takes (%llu)",
+                    (unsigned long long)total,
+                    (unsigned long long)LIMIT_RESOLVE_RECORDS);
+        return TOCSIN_ELIMIT;
+    }
+    out->n = (size_t)total;
+    out->f = calloc(out->n + 1, sizeof(*out->f));
+    if (out->f == NULL)
+        return TOCSIN_ENOMEM;
+    out->nbrands = cfg->nbrands;
+    out->brands = calloc(cfg->nbrands + 1, sizeof(char *));
+    if (out->brands == NULL) {
+        rc = TOCSIN_ENOMEM;
+        goto fail;
+    }
+    for (size_t i = 0; i < cfg->nbrands; i++)
+        out->brands[i] = cfg->brands[i].id;
+
+    sh.seal = casedir_seal(c);
+    sh.out = out;
+    crypto_shorthash_keygen(sh.hkey);
+    pthread_mutex_init(&sh.mu, NULL);
+    pthread_cond_init(&sh.cv, NULL);
+    for (k = 0; k < LOAD_RING; k++)
+        buf_init(&sh.ring[k].data, SIZE_MAX);
+    for (k = 0; k < LOAD_WORKERS; k++) {
+        w[k].sh = &sh;
+        w[k].index = k;
+        buf_init(&w[k].arena, (size_t)UINT32_MAX);
+        buf_init(&w[k].plain, SIZE_MAX);
+        buf_init(&w[k].scratch, SIZE_MAX);
+        buf_init(&w[k].ctx, 64);
+    }
+    for (k = 0; k < LOAD_WORKERS; k++) {
+        if (pthread_create(&w[k].th, NULL, load_work, &w[k]) != 0)
+            break;
+        started++;
+    }
+    if (started == 0) {
+        rc = TOCSIN_ENOMEM;
+        goto join;
+    }
+    rd.sh = &sh;
+    rd.total = out->n;
+    rd.prog = progress ? progress_start("resolve: reading", total) : NULL;
+    rc = load_flush(&rd);
+    if (rc == TOCSIN_OK)
+        rc = store_records_each(casedir_store(c), 0, load_row, &rd);
+    if (rc == TOCSIN_OK)
+        rc = load_flush(&rd);
+    if (rc == TOCSIN_OK && rd.next != rd.total)
+        rc = TOCSIN_EDB;
+join:
+    pthread_mutex_lock(&sh.mu);
+    if (rd.cur != NULL)
+        rd.cur->state = 0;
+    sh.done = 1;
+    if (rc != TOCSIN_OK && sh.fail == 0)
+        sh.fail = rc;
+    pthread_cond_broadcast(&sh.cv);
+    pthread_mutex_unlock(&sh.mu);
+    for (k = 0; k < started; k++)
+        pthread_join(w[k].th, NULL);
+    progress_end(rd.prog);
+    if (rc == TOCSIN_OK)
+        rc = sh.fail;
+    if (rc != TOCSIN_OK) {
+        if (sh.fail_id != 0)
+            resolve_why(why, "record %lld: %s", (long long)sh.fail_id,
+                        tocsin_strerror(rc));
+        else
+            resolve_why(why, "reading the records: %s",
+                        rc == TOCSIN_EDB ? store_errmsg(casedir_store(c))
+                                         : tocsin_strerror(rc));
+    }
+    for (k = 0; k < LOAD_RING; k++)
+        buf_wipe(&sh.ring[k].data);
+    for (k = 0; k < LOAD_WORKERS; k++) {
+        size_t len;
+
+        buf_wipe(&w[k].plain);
+        buf_wipe(&w[k].scratch);
+        buf_free(&w[k].ctx);
+        if (buf_len(&w[k].arena) == 0) {
+            buf_free(&w[k].arena);
+            out->arena[k] = calloc(1, 1);
+            if (out->arena[k] == NULL && rc == TOCSIN_OK)
+                rc = TOCSIN_ENOMEM;
+            continue;
+        }
+        out->arena[k] = buf_detach(&w[k].arena, &len);
+        out->arena_len[k] = len;
+    }
+    sodium_memzero(sh.hkey, sizeof(sh.hkey));
+    pthread_mutex_destroy(&sh.mu);
+    pthread_cond_destroy(&sh.cv);
+    if (rc == TOCSIN_OK)
+        return TOCSIN_OK;
+fail:
+    rload_free(out);
+    return rc;
+}
+
+void
+rload_free(struct rload *l)
+{
+    int k;
+
+    for (k = 0; k < 2; k++) {
+        if (l->arena[k] != NULL)
+            sodium_memzero(l->arena[k], l->arena_len[k]);
+        free(l->arena[k]);
+    }
+    free(l->f);
+    free(l->brands);
+    memset(l, 0, sizeof(*l));
+}

@@ -1,0 +1,143 @@
+#!/bin/sh
+# End-to-end tests of tocsin resolve, tocsin export clusters and tocsin
+# explain (TAP): accuracy against the synthetic truth and FEBRL dataset1
+# (bench/score.py), one cluster row per accepted record, determinism, and
+# that explain names the person without showing an e-mail address or IBAN.
+# usage: test_resolve.sh TOCSIN   (TOCSIN_SOURCE_ROOT: the source tree)
+tocsin=$1
+root=${TOCSIN_SOURCE_ROOT:-.}
+score=$root/bench/score.py
+febrl=${FEBRL_DIR:-$root/../shared/data/febrl}
+tmp=$(mktemp -d) || exit 1
+trap 'rm -rf "$tmp"' EXIT INT TERM
+n=0
+fail=0
+
+# Floors; the lead may tighten them.
+MIN_F1=0.98
+MIN_PRECISION=0.99
+FEBRL_MIN_F1=0.98
+
+ok() {
+    n=$((n + 1))
+    echo "ok $n - $1"
+}
+notok() {
+    n=$((n + 1))
+    fail=1
+    echo "not ok $n - $1"
+}
+check() { # check DESCRIPTION COMMAND...
+    desc=$1
+    shift
+    if "$@" >"$tmp/check.out" 2>&1; then ok "$desc"; else
+        notok "$desc"
+        sed 's/^/# /' "$tmp/check.out" | head -n 20
+    fi
+}
+# json_get FILE KEY: the integer value of a top-level key of one JSON line
+json_get() {
+    sed -n "s/.*\"$2\":\([0-9]*\).*/\1/p" "$1" | tail -n 1
+}
+# score_ok OUT ARGS...: bench/score.py ARGS, its table to OUT and as
+# diagnostics; succeeds when score.py does (floors met, no record lost)
+score_ok() {
+    out=$1
+    shift
+    python3 "$score" "$@" >"$out" 2>&1
+    s=$?
+    sed 's/^/# /' "$out"
+    return "$s"
+}
+
+echo "1..17"
+
+"$tocsin" synth --persons 3000 --seed 5 --out "$tmp/s" 2>/dev/null
+good=$(($(grep -vc ',BAD$' "$tmp/s/truth.csv") - 1))
+"$tocsin" init "$tmp/c" >/dev/null
+"$tocsin" ingest --case "$tmp/c" --json "$tmp/s/export.csv" >"$tmp/j" \
+    2>/dev/null
+acc=$(json_get "$tmp/j" accepted)
+acc=${acc:-0}
+
+"$tocsin" resolve --case "$tmp/c" >"$tmp/o" 2>&1
+rc=$?
+check "resolve exits 0" test "$rc" -eq 0
+[ "$rc" -eq 0 ] || sed 's/^/# /' "$tmp/o" | head -n 20
+
+"$tocsin" export clusters --case "$tmp/c" --out "$tmp/k1.csv" >"$tmp/o" 2>&1
+rc=$?
+check "export clusters exits 0 and writes the file" \
+    test "$rc" -eq 0 -a -f "$tmp/k1.csv"
+[ -f "$tmp/k1.csv" ] || : >"$tmp/k1.csv"
+check "the file starts with the header record_id,person_id" \
+    test "$(head -n 1 "$tmp/k1.csv" | tr -d '\r')" = record_id,person_id
+rows=$(($(wc -l <"$tmp/k1.csv") - 1))
+check "one row per accepted record ($rows rows, $acc accepted, $good good)" \
+    test "$rows" -eq "$acc" -a "$acc" -eq "$good" -a "$good" -gt 3000
+check "no record twice" test "$(tail -n +2 "$tmp/k1.csv" | cut -d, -f1 |
+    sort -u | wc -l)" -eq "$rows"
+check "every accepted record and only those (the ids of truth.csv)" \
+    score_ok "$tmp/sc0" "$tmp/s/truth.csv" "$tmp/k1.csv"
+check "accuracy: F1 >= $MIN_F1, precision >= $MIN_PRECISION" \
+    score_ok "$tmp/sc" --min-f1 "$MIN_F1" --min-precision "$MIN_PRECISION" \
+    "$tmp/s/truth.csv" "$tmp/k1.csv"
+grep -E '^(precision|recall|F1) ' "$tmp/sc" | sed 's/^/# /'
+
+# Deterministic and idempotent: resolving again gives the same clusters.
+"$tocsin" resolve --case "$tmp/c" >"$tmp/o" 2>&1
+check "a second resolve exits 0" test $? -eq 0
+"$tocsin" export clusters --case "$tmp/c" --out "$tmp/k2.csv" >/dev/null 2>&1
+check "and gives the identical clusters file" cmp "$tmp/k1.csv" "$tmp/k2.csv"
+
+# explain: a record with an e-mail address and an IBAN, of a person with
+# more than one record (rows without quoted commas: 22 fields).
+awk -F, 'NR == FNR {
+    if (FNR > 1 && $2 != "BAD") { person[$1] = $2; count[$2]++ }
+    next
+}
+FNR > 1 && NF == 22 && $14 ~ /@/ && $15 ~ /^[Nn][Ll][0-9]/ &&
+    ($1 in person) && count[person[$1]] > 1 {
+    print $1; print $14; print $15; exit
+}' "$tmp/s/truth.csv" "$tmp/s/export.csv" >"$tmp/pick"
+rid=$(sed -n 1p "$tmp/pick")
+email=$(sed -n 2p "$tmp/pick" | tr '[:upper:]' '[:lower:]')
+iban=$(sed -n 3p "$tmp/pick" | tr -d ' ' | tr '[:lower:]' '[:upper:]')
+pid=$(awk -F, -v r="$rid" '$1 == r { print $2; exit }' "$tmp/k1.csv")
+"$tocsin" explain --case "$tmp/c" "$rid" >"$tmp/x" 2>&1
+xrc=$?
+check "explain $rid exits 0" test -n "$rid" -a "$xrc" -eq 0
+check "explain names the person the record is in (${pid:-none})" \
+    grep -q -w -F -e "${pid:-no person}" "$tmp/x"
+tr '[:upper:]' '[:lower:]' <"$tmp/x" >"$tmp/x.lower"
+check "explain does not show the record's e-mail address" \
+    test "$xrc" -eq 0 -a -n "$email" -a "$(grep -c -F -e "${email:-@}" "$tmp/x.lower")" -eq 0
+tr -d ' \t' <"$tmp/x" | tr '[:lower:]' '[:upper:]' >"$tmp/x.compact"
+check "explain does not show the record's IBAN" \
+    test "$xrc" -eq 0 -a -n "$iban" -a "$(grep -c -F -e "${iban:-NL}" "$tmp/x.compact")" -eq 0
+"$tocsin" explain --case "$tmp/c" R99999999X >"$tmp/x" 2>&1
+rc=$?
+check "explain of an unknown record id exits non-zero and names it" \
+    test "$rc" -ne 0 -a "$(grep -c R99999999X "$tmp/x")" -gt 0
+"$tocsin" explain --case "$tmp/c" >"$tmp/x" 2>&1
+check "explain without a record id exits 2" test $? -eq 2
+
+# FEBRL dataset1: 500 originals with one duplicate each.
+if [ -f "$febrl/dataset1.csv" ]; then
+    "$tocsin" init "$tmp/fb" >/dev/null
+    "$tocsin" ingest --case "$tmp/fb" --map "$root/examples/febrl.map" \
+        "$febrl/dataset1.csv" >/dev/null 2>&1 &&
+        "$tocsin" resolve --case "$tmp/fb" >/dev/null 2>&1 &&
+        "$tocsin" export clusters --case "$tmp/fb" --out "$tmp/fb.csv" \
+            >/dev/null 2>&1
+    rc=$?
+    check "FEBRL dataset1: ingest, resolve, export exit 0" test "$rc" -eq 0
+    check "FEBRL dataset1: F1 >= $FEBRL_MIN_F1 over all 1000 records" \
+        score_ok "$tmp/fbs" --febrl --min-f1 "$FEBRL_MIN_F1" "$tmp/fb.csv" \
+        "$febrl/dataset1.csv"
+    grep -E '^(precision|recall|F1) ' "$tmp/fbs" | sed 's/^/# /'
+else
+    ok "FEBRL dataset1 # SKIP no $febrl"
+    ok "FEBRL dataset1 F1 # SKIP no $febrl"
+fi
+exit $fail
