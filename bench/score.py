@@ -32,9 +32,11 @@ Standard library only.
 import argparse
 import csv
 import json
+import operator
 import re
 import sys
 from collections import Counter
+from itertools import repeat
 
 FEBRL_ID = re.compile(r"^rec-(\d+)-(?:org|dup-\d+)$")
 EXAMPLES = 5  # record ids shown per kind of mismatch
@@ -85,7 +87,7 @@ def febrl_entity(path, line, rid):
 
 
 class Ids:
-    """Interns label strings (person ids) as small ints."""
+    """Interns labels (person ids, entities) as small ints 0, 1, 2, ..."""
 
     def __init__(self):
         self.map = {}
@@ -93,9 +95,26 @@ class Ids:
     def get(self, label):
         i = self.map.get(label)
         if i is None:
-            i = len(self.map)
-            self.map[label] = i
+            i = self.map[label] = len(self.map)
         return i
+
+
+def rows(path, reader, ri, pi):
+    """(record id, label) per row: stripped, blank lines left out."""
+    need = max(ri, pi)
+    for row in reader:
+        if len(row) <= need:
+            if not row:
+                continue
+            raise InputError(f"{path}:{reader.line_num}: too few fields")
+        rid = row[ri]
+        label = row[pi]
+        # skipinitialspace has taken leading blanks; strip only if needed
+        if rid[-1:] == " ":
+            rid = rid.rstrip()
+        if label[-1:] == " ":
+            label = label.rstrip()
+        yield rid, label
 
 
 def read_truth(path):
@@ -107,20 +126,14 @@ def read_truth(path):
     with f:
         ri = column(path, header, "record_id")
         pi = column(path, header, "person_id")
-        need = max(ri, pi)
-        for row in reader:
-            line = reader.line_num
-            if not row:
-                continue
-            if len(row) <= need:
-                raise InputError(f"{path}:{line}: too few fields")
-            rid = row[ri].strip()
-            pid = row[pi].strip()
+        for rid, pid in rows(path, reader, ri, pi):
             if pid == "BAD":
                 bad += 1
                 continue
             if rid in truth:
-                raise InputError(f"{path}:{line}: record id '{rid[:60]}' twice")
+                raise InputError(
+                    f"{path}:{reader.line_num}: record id '{rid[:60]}' twice"
+                )
             truth[rid] = ids.get(pid)
     return truth, bad
 
@@ -133,13 +146,8 @@ def read_febrl_datasets(paths):
         f, reader, header = open_csv(path)
         with f:
             ri = column(path, header, "rec_id")
-            for row in reader:
+            for rid, _ in rows(path, reader, ri, ri):
                 line = reader.line_num
-                if not row:
-                    continue
-                if len(row) <= ri:
-                    raise InputError(f"{path}:{line}: too few fields")
-                rid = row[ri].strip()
                 if rid in truth:
                     raise InputError(
                         f"{path}:{line}: record id '{rid[:60]}' twice"
@@ -148,7 +156,7 @@ def read_febrl_datasets(paths):
     return truth
 
 
-def score(truth, clusters_path, febrl):
+def score(truth, clusters_path):
     """Stream CLUSTERS against TRUTH (None: FEBRL ids without a record set).
 
     A truth value v >= 0 is a true cluster not yet seen in CLUSTERS; once
@@ -156,29 +164,18 @@ def score(truth, clusters_path, febrl):
     what is left >= 0 at the end is missing, without a second set of ids.
     """
     pred_ids = Ids()
-    cells = Counter()  # (pred, true) packed into one int: both interned
-    pred_sizes = Counter()
-    true_sizes = Counter()
+    cells = []  # per record (pred << 32) | true, both interned
     extra = []
     n_extra = 0
     dups = []
     n_dups = 0
     seen = set() if truth is None else None
     entities = Ids()
-    scored = 0
     f, reader, header = open_csv(clusters_path)
     with f:
         ri = column(clusters_path, header, "record_id")
         pi = column(clusters_path, header, "person_id")
-        need = max(ri, pi)
-        for row in reader:
-            line = reader.line_num
-            if not row:
-                continue
-            if len(row) <= need:
-                raise InputError(f"{clusters_path}:{line}: too few fields")
-            rid = row[ri].strip()
-            pid = row[pi].strip()
+        for rid, pid in rows(clusters_path, reader, ri, pi):
             if truth is None:
                 if rid in seen:
                     n_dups += 1
@@ -186,7 +183,8 @@ def score(truth, clusters_path, febrl):
                         dups.append(rid)
                     continue
                 seen.add(rid)
-                t = entities.get(febrl_entity(clusters_path, line, rid))
+                e = febrl_entity(clusters_path, reader.line_num, rid)
+                t = entities.get(e)
             else:
                 t = truth.get(rid)
                 if t is None:
@@ -200,11 +198,7 @@ def score(truth, clusters_path, febrl):
                         dups.append(rid)
                     continue
                 truth[rid] = -1 - t
-            p = pred_ids.get(pid)
-            cells[(p << 32) | t] += 1
-            pred_sizes[p] += 1
-            true_sizes[t] += 1
-            scored += 1
+            cells.append((pred_ids.get(pid) << 32) | t)
 
     missing = []
     n_missing = 0
@@ -215,7 +209,13 @@ def score(truth, clusters_path, febrl):
                 if len(missing) < EXAMPLES:
                     missing.append(rid)
 
-    tp = sum(pairs(n) for n in cells.values())
+    # The contingency table and its margins, counted in C by Counter.
+    table = Counter(cells)
+    pred_sizes = Counter(map(operator.rshift, cells, repeat(32)))
+    true_sizes = Counter(map(operator.and_, cells, repeat(0xFFFFFFFF)))
+    scored = len(cells)
+    del cells
+    tp = sum(pairs(n) for n in table.values())
     pred = sum(pairs(n) for n in pred_sizes.values())
     true = sum(pairs(n) for n in true_sizes.values())
     precision = tp / pred if pred else 1.0
@@ -307,7 +307,7 @@ def main(argv):
                 ap.error("expected TRUTH CLUSTERS")
             truth, bad = read_truth(a.files[0])
             clusters = a.files[1]
-        r = score(truth, clusters, a.febrl)
+        r = score(truth, clusters)
     except InputError as e:
         print(f"score.py: {e}", file=sys.stderr)
         return 2

@@ -212,38 +212,34 @@ compare_edit_distance(const char *as, size_t alen, const char *bs, size_t blen,
     return dist < inf ? dist : inf;
 }
 
-/* The 8 decimal digits of a packed date, most significant first. */
-static void
-date_digits(uint32_t v, unsigned char d[8])
-{
-    int k;
-
-    for (k = 7; k >= 0; k--) {
-        d[k] = (unsigned char)(v % 10);
-        v /= 10;
-    }
-}
-
+/*
+ * Whether the 8-digit forms of a and b (both below 10^8, a != b) differ in
+ * exactly one digit, or by one transposition of two adjacent different
+ * digits. Digits are taken from the right until the rest is equal.
+ */
 static int
 one_digit_apart(uint32_t a, uint32_t b)
 {
-    unsigned char da[8], db[8];
-    int k, first = -1, ndiff = 0;
+    uint32_t first_a = 0, first_b = 0;
+    int k, first = -1;
 
-    date_digits(a, da);
-    date_digits(b, db);
-    for (k = 0; k < 8; k++) {
-        if (da[k] != db[k]) {
-            if (first < 0)
-                first = k;
-            ndiff++;
+    for (k = 0; a != b; k++, a /= 10, b /= 10) {
+        uint32_t da = a % 10, db = b % 10;
+
+        if (da == db)
+            continue;
+        if (first < 0) {
+            first = k;
+            first_a = da;
+            first_b = db;
+            continue;
         }
+        /* A second difference: only a swap with the first one, and
+         * nothing different after it. */
+        return k == first + 1 && da == first_b && db == first_a &&
+               a / 10 == b / 10;
     }
-    if (ndiff == 1)
-        return 1;
-    /* Two adjacent different digits swapped: "84" <-> "48". */
-    return ndiff == 2 && first < 7 && da[first] == db[first + 1] &&
-           da[first + 1] == db[first];
+    return first >= 0;
 }
 
 enum compare_date
@@ -290,18 +286,15 @@ compare_initials(const char *a, size_t alen, const char *b, size_t blen)
 }
 
 /* The first COMPARE_MAX_LEN non-space bytes of s into out; returns their
- * number, and whether a space was passed on the way in *spaced. */
+ * number. */
 static size_t
-squeeze(const unsigned char *s, size_t n, unsigned char *out, int *spaced)
+squeeze(const unsigned char *s, size_t n, unsigned char *out)
 {
     size_t i, k = 0;
 
-    for (i = 0; i < n && k < COMPARE_MAX_LEN; i++) {
-        if (s[i] == ' ')
-            *spaced = 1;
-        else
+    for (i = 0; i < n && k < COMPARE_MAX_LEN; i++)
+        if (s[i] != ' ')
             out[k++] = s[i];
-    }
     return k;
 }
 
@@ -321,7 +314,6 @@ compare_name(const char *as, size_t alen, const char *bs, size_t blen)
     const unsigned char *b = (const unsigned char *)bs;
     unsigned char sa[COMPARE_MAX_LEN], sb[COMPARE_MAX_LEN];
     size_t na, nb;
-    int spaced = 0;
     double best, v;
 
     if (alen == 0 || blen == 0)
@@ -330,10 +322,10 @@ compare_name(const char *as, size_t alen, const char *bs, size_t blen)
     if (best == 1.0)
         return best;
     /* Without a space among the bytes looked at, (b) and (c) are (a). */
-    na = squeeze(a, alen, sa, &spaced);
-    nb = squeeze(b, blen, sb, &spaced);
-    if (!spaced)
+    if (memchr(a, ' ', cut(alen)) == NULL && memchr(b, ' ', cut(blen)) == NULL)
         return best;
+    na = squeeze(a, alen, sa);
+    nb = squeeze(b, blen, sb);
     v = jw_cut(sa, na, sb, nb);
     if (v > best)
         best = v;

@@ -22,7 +22,9 @@
 
 /*
  * Jaro-Winkler similarity of a[0..alen) and b[0..blen), in [0, 1]. Jaro
- * with the match window max(alen, blen) / 2 - 1 (at least 0); Winkler's
+ * with the match window max(alen, blen) / 2 - 1 (at least 0), greedy
+ * matching and the out-of-order matches halved rounding down, as in
+ * Winkler's strcmp95 (without its other adjustments); Winkler's
  * boost for a common prefix of up to 4 bytes with scale 0.1, applied only
  * when the Jaro value is at least 0.7. Identical non-empty strings give
  * exactly 1.0; two empty strings, or one empty, give 0.0 (no evidence).
@@ -39,10 +41,11 @@ double compare_jaro_winkler(const char *a, size_t alen, const char *b,
  * transpositions of two adjacent bytes (no substring edited twice), capped:
  * returns min(distance, cap + 1). cap is 0..COMPARE_MAX_CAP; a cap outside
  * that range is a programming error (asserted; in a release build it is
- * clamped). Bytes beyond COMPARE_MAX_LEN are ignored. Work is
- * O(len * cap) after a common prefix and suffix are skipped, and the
- * answer cap + 1 comes early when the lengths differ by more than cap or a
- * whole row of the table exceeds it.
+ * clamped). Bytes beyond COMPARE_MAX_LEN are ignored. Computed with
+ * Hyyro's bit-vector algorithm: O(len) word operations after a common
+ * prefix and suffix are skipped; the answer cap + 1 comes at once when the
+ * lengths differ by more than cap, and early when the rest of the string
+ * can no longer bring the distance down to cap.
  */
 int compare_edit_distance(const char *a, size_t alen, const char *b,
                           size_t blen, int cap);

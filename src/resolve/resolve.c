@@ -143,7 +143,12 @@ enum bkind {
     B_NAME,
     B_LAST_PC,
     B_FIRST_PC,
-    B_DOB,
+    B_DOB_LINIT,
+    B_DOB_FINIT,
+    B_LAST_FINIT,
+    B_FIRST_LINIT,
+    B_DOB_PC,
+    B_DOB,   /* the last three only count term frequencies */
     B_FIRST,
     B_LAST,
     B_COUNT
@@ -164,6 +169,11 @@ static const char *const bkind_names[B_COUNT] = {
     "name",
     "surname_postcode",
     "first_postcode",
+    "birth_surname_initial",
+    "birth_first_initial",
+    "surname_first_initial",
+    "first_surname_initial",
+    "birth_postcode",
     "birth_date",
     "first_name",
     "surname",
@@ -176,8 +186,36 @@ static const int bkind_tf[B_COUNT] = {
     [B_NID] = RH_NID,     [B_CUST] = RH_CUST,     [B_DOB_LAST] = -1,
     [B_DOB_FULL] = -1,    [B_DOB_FIRST] = -1,     [B_NAME] = -1,
     [B_LAST_PC] = -1,     [B_FIRST_PC] = -1,      [B_DOB] = RH_DOB,
-    [B_FIRST] = RH_FIRST, [B_LAST] = RH_LAST,
+    [B_FIRST] = RH_FIRST, [B_LAST] = RH_LAST,     [B_DOB_LINIT] = -1,
+    [B_DOB_FINIT] = -1,   [B_LAST_FINIT] = -1,    [B_FIRST_LINIT] = -1,
+    [B_DOB_PC] = -1,
 };
+
+/* Kinds that pair records up: all but the single weak fields, whose
+ * blocks would be mostly random pairs (they count term frequencies). */
+static int
+bkind_pairs(enum bkind kind)
+{
+    return kind != B_DOB && kind != B_FIRST && kind != B_LAST;
+}
+
+/* Kinds that hold one letter of a name: they find records with a typo
+ * in the other name, and are mostly random pairs otherwise. */
+static int
+bkind_weak(enum bkind kind)
+{
+    return kind >= B_DOB_LINIT && kind <= B_FIRST_LINIT;
+}
+
+/* The first byte of a string of f, as a hash (0: none). */
+static uint64_t
+binitial(const struct rload *l, const struct rfeat *f, enum rstr k)
+{
+    size_t len;
+    const char *p = rfeat_str(l->arena[f->arena], f, k, &len);
+
+    return len > 0 ? 0x100u | (unsigned char)p[0] : 0;
+}
 
 /* Two hashes into one key (both non-zero), never 0. */
 static uint64_t
@@ -196,7 +234,8 @@ bmix(uint64_t a, uint64_t b, unsigned kind)
 
 /* The keys of record f for a kind into k[0..2); how many. */
 static unsigned
-bkeys(enum bkind kind, const struct rfeat *f, uint64_t k[2])
+bkeys(enum bkind kind, const struct rload *l, const struct rfeat *f,
+      uint64_t k[2])
 {
     static const enum rhash single[B_COUNT] = {
         [B_EMAIL] = RH_EMAIL, [B_LANDLINE] = RH_LANDLINE, [B_IBAN] = RH_IBAN,
@@ -231,6 +270,21 @@ bkeys(enum bkind kind, const struct rfeat *f, uint64_t k[2])
     case B_FIRST_PC:
         k[0] = bmix(f->h[RH_FIRST], f->h[RH_POSTCODE], kind);
         break;
+    case B_DOB_LINIT:
+        k[0] = bmix(f->h[RH_DOB], binitial(l, f, RS_LAST), kind);
+        break;
+    case B_DOB_FINIT:
+        k[0] = bmix(f->h[RH_DOB], binitial(l, f, RS_INIT), kind);
+        break;
+    case B_LAST_FINIT:
+        k[0] = bmix(f->h[RH_LAST], binitial(l, f, RS_INIT), kind);
+        break;
+    case B_FIRST_LINIT:
+        k[0] = bmix(f->h[RH_FIRST], binitial(l, f, RS_LAST), kind);
+        break;
+    case B_DOB_PC:
+        k[0] = bmix(f->h[RH_DOB], f->h[RH_POSTCODE], kind);
+        break;
     default:
         k[0] = f->h[single[kind]];
         break;
@@ -238,7 +292,15 @@ bkeys(enum bkind kind, const struct rfeat *f, uint64_t k[2])
     return k[0] != 0;
 }
 
-/* A growable vector of pairs (i << 32 | j, i < j). */
+/* A pair of records i < j (< 2^31) as one number that sorts by i, then
+ * j, then weak (1: found by weak keys only). */
+#define PAIR_MAKE(i, j, weak)                                                 \
+    ((uint64_t)(i) << 33 | (uint64_t)(j) << 1 | (uint64_t)(weak))
+#define PAIR_A(x)    ((size_t)((x) >> 33))
+#define PAIR_B(x)    ((size_t)(((x) >> 1) & 0xffffffffu))
+#define PAIR_WEAK(x) ((unsigned)((x) & 1u))
+
+/* A growable vector of pairs (PAIR_MAKE). */
 struct pairvec {
     uint64_t *v;
     size_t n, cap;
@@ -289,6 +351,7 @@ block_kind(struct block_worker *w, enum bkind kind, struct bentry **ent,
     size_t n = 0, i, s, e, a, b;
     uint64_t k[2];
     int tf = bkind_tf[kind], rc;
+    unsigned weak = (unsigned)bkind_weak(kind);
 
     if (*cap < 2 * l->n) {
         free(*ent);
@@ -302,7 +365,7 @@ block_kind(struct block_worker *w, enum bkind kind, struct bentry **ent,
         }
     }
     for (i = 0; i < l->n; i++) {
-        unsigned m = bkeys(kind, &l->f[i], k), j;
+        unsigned m = bkeys(kind, l, &l->f[i], k), j;
 
         for (j = 0; j < m; j++) {
             (*ent)[n].key = k[j];
@@ -323,9 +386,9 @@ block_kind(struct block_worker *w, enum bkind kind, struct bentry **ent,
                 if ((*ent)[a].which == 0)
                     l->f[(*ent)[a].idx].tf[tf] =
                         (uint16_t)(g < UINT16_MAX ? g : UINT16_MAX);
-        if (g < 2)
+        if (g < 2 || !bkind_pairs(kind))
             continue;
-        if (g > RESOLVE_BLOCK_MAX) {
+        if (g > (weak ? RESOLVE_BLOCK_MAX : RESOLVE_BLOCK_MAX)) {
             w->sh->skipped[kind]++;
             continue;
         }
@@ -336,7 +399,8 @@ block_kind(struct block_worker *w, enum bkind kind, struct bentry **ent,
                 if (x == y)
                     continue;
                 if ((rc = pairvec_push(&w->pv,
-                                       x < y ? x << 32 | y : y << 32 | x)) !=
+                                       x < y ? PAIR_MAKE(x, y, weak)
+                                             : PAIR_MAKE(y, x, weak))) !=
                     TOCSIN_OK)
                     return rc;
                 w->sh->pairs[kind]++;
@@ -430,8 +494,9 @@ block_run(struct rload *l, struct pairvec *out, uint64_t *skipped)
     }
     radix_u64(out->v, tmp, out->n);
     free(tmp);
+    /* one of each pair: the first, strong when any key was strong */
     for (i = 0, n = 0; i < out->n; i++)
-        if (n == 0 || out->v[n - 1] != out->v[i])
+        if (n == 0 || (out->v[n - 1] | 1u) != (out->v[i] | 1u))
             out->v[n++] = out->v[i];
     out->n = n;
     return TOCSIN_OK;
@@ -440,8 +505,6 @@ block_run(struct rload *l, struct pairvec *out, uint64_t *skipped)
 /* ------------------------------------------------------------------ */
 /* Comparing and scoring, on both cores.                               */
 
-#define PAIR_A(x) ((size_t)((x) >> 32))
-#define PAIR_B(x) ((size_t)((x)&0xffffffffu))
 
 static inline const char *
 rarena(const struct rload *l, const struct rfeat *f)
@@ -521,7 +584,7 @@ split_run(void *jobs, size_t stride, size_t n, void *(*fn)(void *))
         fn((char *)jobs + stride * (size_t)k);
 }
 
-/* Count the distinct patterns into *out (sorted by pattern). */
+/* Count the distinct patterns into *out. */
 static int
 pattern_count(const uint64_t *pat, size_t n, struct rpattern **out,
               size_t *nout)

@@ -83,6 +83,8 @@
 #define LIMIT_RESOLVE_VALUE  128     /* bytes of an identifier hashed */
 #define RESOLVE_BLOCK_MAX    100     /* records sharing a blocking key; more:
                                         a non-identifier, no pairs */
+#define RESOLVE_WEAK_BLOCK_MAX 25    /* the same for keys holding only one
+                                        letter of a name */
 #define LIMIT_RESOLVE_PAIRS  (1ull << 31) /* candidate pairs in memory */
 #define LIMIT_RESOLVE_RECORDS ((1ull << 31) - 1) /* records one resolve */
 #define LIMIT_EXPLAIN_RECORDS 1000   /* records of one person explained */

@@ -257,7 +257,10 @@ static void
 test_jw_edges(void **state)
 {
     (void)state;
-    assert_true(jw(NULL, 0, NULL, 0) == 0.0);
+    assert_true(compare_jaro_winkler(NULL, 0, NULL, 0) == 0.0);
+    assert_true(compare_jaro_winkler(NULL, 0, "jan", 3) == 0.0);
+    assert_true(compare_name(NULL, 0, NULL, 0) == 0.0);
+    assert_true(compare_name("jan", 3, NULL, 0) == 0.0);
     assert_true(jws("", "") == 0.0);
     assert_true(jws("", "a") == 0.0);
     assert_true(jws("jan", "") == 0.0);
@@ -361,7 +364,7 @@ test_ed_operations(void **state)
 {
     (void)state;
     assert_int_equal(eds("", "", 8), 0);
-    assert_int_equal(ed(NULL, 0, NULL, 0, 2), 0);
+    assert_int_equal(compare_edit_distance(NULL, 0, NULL, 0, 2), 0);
     assert_int_equal(eds("jan", "jan", 0), 0);
     assert_int_equal(eds("", "abc", 8), 3);
     assert_int_equal(eds("abc", "", 8), 3);
@@ -728,8 +731,9 @@ test_name_random(void **state)
     }
 }
 
-/* A rough speed figure (printed, not asserted): the resolver calls these
- * on tens of millions of pairs. */
+/* A rough speed figure in CPU time (printed, not asserted; meaningless
+ * under the sanitizers): the resolver calls these on tens of millions of
+ * pairs. */
 static void
 test_speed(void **state)
 {
@@ -744,26 +748,26 @@ test_speed(void **state)
     int rep;
 
     (void)state;
-    clock_gettime(CLOCK_MONOTONIC, &t0);
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t0);
     for (rep = 0; rep < 2000; rep++)
         for (i = 0; i < nk; i++)
             for (j = 0; j < nk; j++, n++)
                 sink += compare_jaro_winkler(keys[i], strlen(keys[i]), keys[j],
                                              strlen(keys[j]));
-    clock_gettime(CLOCK_MONOTONIC, &t1);
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t1);
     print_message("# jaro-winkler: %.0f ns a pair (%zu pairs)\n",
                   ((double)(t1.tv_sec - t0.tv_sec) * 1e9 +
                    (double)(t1.tv_nsec - t0.tv_nsec)) /
                       (double)n,
                   n);
-    clock_gettime(CLOCK_MONOTONIC, &t0);
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t0);
     n = 0;
     for (rep = 0; rep < 2000; rep++)
         for (i = 0; i < nk; i++)
             for (j = 0; j < nk; j++, n++)
                 sink += compare_edit_distance(keys[i], strlen(keys[i]),
                                               keys[j], strlen(keys[j]), 2);
-    clock_gettime(CLOCK_MONOTONIC, &t1);
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t1);
     print_message("# edit distance (cap 2): %.0f ns a pair\n",
                   ((double)(t1.tv_sec - t0.tv_sec) * 1e9 +
                    (double)(t1.tv_nsec - t0.tv_nsec)) /
