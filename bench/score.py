@@ -24,8 +24,12 @@ records in both TRUTH and CLUSTERS are scored. With no predicted pairs the
 precision is 1 (no wrong merge); with no true pairs the recall is 1.
 
 Exit status: 0 ok; 1 records in one file and not the other (unless
---allow-missing) or a figure below --min-f1 / --min-precision /
---min-recall; 2 bad command line or unreadable / malformed input.
+--allow-missing), a record twice in CLUSTERS, or a figure below --min-f1 /
+--min-precision / --min-recall; 2 bad command line or unreadable or
+malformed input (file:line on standard error).
+
+Cost: about 10 to 14 s and 400 MB per million records (CPython 3.11); the
+6.2 M records of bench/resolve take 60 to 90 s and 2.4 GB.
 Standard library only.
 """
 
@@ -51,7 +55,7 @@ def pairs(n):
 
 
 def open_csv(path):
-    """Reader over a CSV file and the indexes of record_id and person_id."""
+    """The open file, a CSV reader after the header, the header's names."""
     try:
         f = open(path, newline="", encoding="utf-8-sig")
     except OSError as e:

@@ -234,8 +234,9 @@ cmd_export(int argc, char **argv)
     if (optind >= argc)
         return cli_usage_error("export", "what to export? (clusters)");
     if (strcmp(argv[optind], "clusters") != 0)
-        return cli_usage_error("export", "'%s' cannot be exported "
-                                         "(clusters can)",
+        return cli_usage_error("export",
+                               "'%s' cannot be exported "
+                               "(clusters can)",
                                log_escape(argv[optind], esc, sizeof(esc)));
     if (optind + 1 < argc)
         return cli_usage_error("export", "too many arguments");

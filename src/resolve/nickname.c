@@ -38,6 +38,8 @@ struct nick_table {
     size_t nnames;
     size_t ngroups;
     size_t nmembers;
+    /* per group: bit c - 'a' for the first letter c of each name in it */
+    uint32_t initials[LIMIT_NICKNAME_GROUPS + 1];
 };
 
 static struct nick_table nick_builtin;
@@ -120,6 +122,8 @@ nick_add(struct nick_table *t, const char *s, size_t n, size_t g)
         return TOCSIN_ELIMIT;
     nm->groups[nm->ngroups++] = (uint16_t)g;
     t->nmembers++;
+    if (g <= LIMIT_NICKNAME_GROUPS && s[0] >= 'a' && s[0] <= 'z')
+        t->initials[g] |= 1u << (s[0] - 'a');
     return TOCSIN_OK;
 }
 
@@ -284,4 +288,22 @@ nickname_match(const char *a, size_t alen, const char *b, size_t blen)
             j++;
     }
     return 0;
+}
+
+uint32_t
+nickname_initials(const char *key, size_t len)
+{
+    const struct nick_name *nm;
+    uint32_t mask = 0;
+    size_t i;
+
+    if (len == 0)
+        return 0;
+    if (key[0] >= 'a' && key[0] <= 'z')
+        mask = 1u << (key[0] - 'a');
+    nm = nick_lookup(key, len);
+    if (nm != NULL)
+        for (i = 0; i < nm->ngroups; i++)
+            mask |= nick_builtin.initials[nm->groups[i]];
+    return mask;
 }

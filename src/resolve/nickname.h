@@ -42,6 +42,14 @@ size_t nickname_groups(const char *key, size_t len, uint32_t *out, size_t max);
  */
 int nickname_match(const char *a, size_t alen, const char *b, size_t blen);
 
+/*
+ * The first letters the name key[0..len) may be written with as an
+ * initial: bit c - 'a' for its own first letter and for the first letter
+ * of every name that shares a group with it ("jacobus": j, k for Koos,
+ * s for Sjaak). 0 for an empty key; only a-z count.
+ */
+uint32_t nickname_initials(const char *key, size_t len);
+
 /* What nickname_check() found. */
 struct nickname_stats {
     size_t groups;      /* lines with names */

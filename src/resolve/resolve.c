@@ -12,10 +12,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <stdio.h>
 
 #include "../store/store.h"
 #include "../util/log.h"
 #include "../util/progress.h"
+#include "../util/rng.h"
 #include "resolve_int.h"
 
 #define RESOLVE_THREADS 2
@@ -148,7 +150,7 @@ enum bkind {
     B_LAST_FINIT,
     B_FIRST_LINIT,
     B_DOB_PC,
-    B_DOB,   /* the last three only count term frequencies */
+    B_DOB, /* the last three only count term frequencies */
     B_FIRST,
     B_LAST,
     B_COUNT
@@ -298,7 +300,7 @@ bkeys(enum bkind kind, const struct rload *l, const struct rfeat *f,
     ((uint64_t)(i) << 33 | (uint64_t)(j) << 1 | (uint64_t)(weak))
 #define PAIR_A(x)    ((size_t)((x) >> 33))
 #define PAIR_B(x)    ((size_t)(((x) >> 1) & 0xffffffffu))
-#define PAIR_WEAK(x) ((unsigned)((x) & 1u))
+#define PAIR_WEAK(x) ((unsigned)((x)&1u))
 
 /* A growable vector of pairs (PAIR_MAKE). */
 struct pairvec {
@@ -332,6 +334,7 @@ struct block_shared {
     atomic_uint next_kind;
     uint64_t skipped[B_COUNT]; /* blocks too large */
     uint64_t pairs[B_COUNT];   /* pairs made (before de-duplication) */
+    size_t block_max[B_COUNT]; /* the largest block that made pairs */
 };
 
 struct block_worker {
@@ -348,8 +351,8 @@ block_kind(struct block_worker *w, enum bkind kind, struct bentry **ent,
            struct bentry **tmp, size_t *cap)
 {
     struct rload *l = w->sh->l;
-    size_t n = 0, i, s, e, a, b;
-    uint64_t k[2];
+    size_t n = 0, i, s, e, a, b, g, bmax;
+    uint64_t k[2], hist[RESOLVE_BLOCK_MAX + 1], total;
     int tf = bkind_tf[kind], rc;
     unsigned weak = (unsigned)bkind_weak(kind);
 
@@ -375,20 +378,36 @@ block_kind(struct block_worker *w, enum bkind kind, struct bentry **ent,
         }
     }
     radix_entries(*ent, *tmp, n);
-    for (s = 0; s < n; s = e) {
-        size_t g;
 
+    /* The largest block that still makes pairs: RESOLVE_BLOCK_MAX, or
+     * less when the key would make more than RESOLVE_KEY_PAIRS pairs per
+     * record; its largest blocks are the least telling, so they go
+     * first. */
+    memset(hist, 0, sizeof(hist));
+    for (s = 0; s < n; s = e) {
+        for (e = s + 1; e < n && (*ent)[e].key == (*ent)[s].key; e++)
+            ;
+        if (e - s <= RESOLVE_BLOCK_MAX)
+            hist[e - s]++;
+    }
+    for (g = 2, total = 0; g <= RESOLVE_BLOCK_MAX; g++)
+        total += hist[g] * (g * (g - 1) / 2);
+    for (bmax = RESOLVE_BLOCK_MAX;
+         bmax > 2 && total > RESOLVE_KEY_PAIRS * (uint64_t)l->n; bmax--)
+        total -= hist[bmax] * (bmax * (bmax - 1) / 2);
+    w->sh->block_max[kind] = bmax;
+
+    for (s = 0; s < n; s = e) {
         for (e = s + 1; e < n && (*ent)[e].key == (*ent)[s].key; e++)
             ;
         g = e - s;
         if (tf >= 0)
             for (a = s; a < e; a++)
                 if ((*ent)[a].which == 0)
-                    l->f[(*ent)[a].idx].tf[tf] =
-                        (uint16_t)(g < UINT16_MAX ? g : UINT16_MAX);
+                    l->f[(*ent)[a].idx].tf[tf] = (uint32_t)g;
         if (g < 2 || !bkind_pairs(kind))
             continue;
-        if (g > (weak ? RESOLVE_BLOCK_MAX : RESOLVE_BLOCK_MAX)) {
+        if (g > bmax) {
             w->sh->skipped[kind]++;
             continue;
         }
@@ -398,10 +417,9 @@ block_kind(struct block_worker *w, enum bkind kind, struct bentry **ent,
 
                 if (x == y)
                     continue;
-                if ((rc = pairvec_push(&w->pv,
-                                       x < y ? PAIR_MAKE(x, y, weak)
-                                             : PAIR_MAKE(y, x, weak))) !=
-                    TOCSIN_OK)
+                if ((rc = pairvec_push(
+                         &w->pv, x < y ? PAIR_MAKE(x, y, weak)
+                                       : PAIR_MAKE(y, x, weak))) != TOCSIN_OK)
                     return rc;
                 w->sh->pairs[kind]++;
             }
@@ -459,9 +477,9 @@ block_run(struct rload *l, struct pairvec *out, uint64_t *skipped)
     *skipped = 0;
     for (k = 0; k < B_COUNT; k++) {
         *skipped += sh.skipped[k];
-        log_debug("resolve: key %s: %llu pairs, %llu blocks too large",
+        log_debug("resolve: key %s: %llu pairs, %llu blocks larger than %zu",
                   bkind_names[k], (unsigned long long)sh.pairs[k],
-                  (unsigned long long)sh.skipped[k]);
+                  (unsigned long long)sh.skipped[k], sh.block_max[k]);
     }
     /* one vector: the first worker's grows to hold the second's */
     if (rc == TOCSIN_OK && w[1].pv.n > 0) {
@@ -505,7 +523,6 @@ block_run(struct rload *l, struct pairvec *out, uint64_t *skipped)
 /* ------------------------------------------------------------------ */
 /* Comparing and scoring, on both cores.                               */
 
-
 static inline const char *
 rarena(const struct rload *l, const struct rfeat *f)
 {
@@ -522,9 +539,7 @@ struct cmp_job {
     struct span sp;
     const struct rload *l;
     const uint64_t *pairs;
-    uint64_t *pat;           /* out: pattern per pair */
-    double tf_log[RC_COUNT]; /* sum of log2(tf) on exact agreement */
-    uint64_t tf_n[RC_COUNT];
+    uint64_t *pat; /* out: pattern per pair */
     atomic_size_t *done;
 };
 
@@ -534,7 +549,6 @@ cmp_work(void *arg)
     struct cmp_job *j = arg;
     const struct rload *l = j->l;
     size_t i;
-    int k;
 
     for (i = j->sp.from; i < j->sp.to; i++) {
         const struct rfeat *a = &l->f[PAIR_A(j->pairs[i])];
@@ -542,14 +556,6 @@ cmp_work(void *arg)
         uint64_t p = rcmp_pattern(rarena(l, a), a, rarena(l, b), b);
 
         j->pat[i] = p;
-        for (k = 0; k < RC_COUNT; k++) {
-            int t = rcmp_tf_hash((enum rcmp)k);
-
-            if (t >= 0 && RPAT_LEVEL(p, k) == RL_EXACT && a->tf[t] > 0) {
-                j->tf_log[k] += log2((double)a->tf[t]);
-                j->tf_n[k]++;
-            }
-        }
         if ((i & 0xffff) == 0)
             atomic_fetch_add(j->done, 0x10000);
     }
@@ -640,7 +646,7 @@ score_work(void *arg)
     j->n = 0;
     for (i = j->sp.from; i < j->sp.to; i++) {
         const struct rfeat *a = &j->l->f[PAIR_A(j->pairs[i])];
-        double w = rmodel_score(j->model, j->pat[i], a, j->l->n);
+        double w = rmodel_score(j->model, j->pat[i], a);
 
         if (w >= j->min_weight) {
             j->idx[j->sp.from + j->n] = (uint32_t)i;
@@ -682,12 +688,28 @@ cl_find(struct clusters *c, uint32_t x)
     return x;
 }
 
+/* Which differences are strong contradictions in this data. */
+static unsigned
+cl_strong(const struct rmodel *m)
+{
+    unsigned s = 0;
+
+    /* first names alike at their first letter may be one name badly
+     * typed; only names that differ from the first letter on count */
+    if (m->m[RC_FIRST][RL_FIRST_OTHER] < RESOLVE_STRONG_M)
+        s |= RCMP_STRONG_FIRST_OTHER;
+    if (m->m[RC_DOB][RL_DOB_DIFF] < RESOLVE_STRONG_M)
+        s |= RCMP_STRONG_DOB_DIFF;
+    return s;
+}
+
 /* Whether the persons of roots ra and rb hold contradicting records. */
 static int
 cl_conflict(const struct rload *l, const struct rmodel *m,
             const struct clusters *c, double min_weight, uint32_t ra,
             uint32_t rb)
 {
+    unsigned strong = cl_strong(m);
     uint32_t x = ra, y;
 
     do {
@@ -699,8 +721,8 @@ cl_conflict(const struct rload *l, const struct rmodel *m,
             uint64_t p = rcmp_pattern(rarena(l, a), a, rarena(l, b), b);
             int checked = (a->flags & b->flags & RF_NID_CHECKED) != 0;
 
-            if (rcmp_conflict(p, checked,
-                              rmodel_score(m, p, a, l->n) >= min_weight))
+            if (rcmp_conflict(p, checked, rmodel_score(m, p, a) >= min_weight,
+                              strong))
                 return 1;
             y = c->next[y];
         } while (y != rb);
@@ -741,6 +763,64 @@ state_free(struct resolve_state *st)
     free(st->c.brands);
 }
 
+/*
+ * u: the levels of random pairs of records, RESOLVE_U_PAIRS of them (all
+ * pairs when there are fewer), drawn from a fixed seed so that a resolve
+ * is repeatable.
+ */
+static int
+resolve_u(struct resolve_state *st)
+{
+    struct cmp_job cj[RESOLVE_THREADS];
+    uint64_t n = st->l.n, all = n * (n > 0 ? n - 1 : 0) / 2, s, i, j, x;
+    uint64_t cnt[RC_COUNT][RL_MAX];
+    uint64_t *pairs, *pat;
+    atomic_size_t done;
+    struct rng r;
+    int k;
+
+    s = all < RESOLVE_U_PAIRS ? all : RESOLVE_U_PAIRS;
+    pairs = malloc((s ? s : 1) * sizeof(*pairs));
+    pat = malloc((s ? s : 1) * sizeof(*pat));
+    if (pairs == NULL || pat == NULL) {
+        free(pairs);
+        free(pat);
+        return TOCSIN_ENOMEM;
+    }
+    if (s == all) {
+        for (i = 0, x = 0; i < n; i++)
+            for (j = i + 1; j < n; j++)
+                pairs[x++] = PAIR_MAKE(i, j, 0);
+    } else {
+        rng_seed(&r, 0x746f6373696e2d75ull);
+        for (x = 0; x < s; x++) {
+            do {
+                i = rng_below(&r, n);
+                j = rng_below(&r, n);
+            } while (i == j);
+            pairs[x] = i < j ? PAIR_MAKE(i, j, 0) : PAIR_MAKE(j, i, 0);
+        }
+    }
+    atomic_init(&done, 0);
+    memset(cj, 0, sizeof(cj));
+    for (k = 0; k < RESOLVE_THREADS; k++) {
+        cj[k].l = &st->l;
+        cj[k].pairs = pairs;
+        cj[k].pat = pat;
+        cj[k].done = &done;
+    }
+    split_run(cj, sizeof(cj[0]), (size_t)s, cmp_work);
+    memset(cnt, 0, sizeof(cnt));
+    for (x = 0; x < s; x++)
+        for (k = 0; k < RC_COUNT; k++)
+            cnt[k][RPAT_LEVEL(pat[x], k)]++;
+    rmodel_set_u(&st->model, (const uint64_t(*)[RL_MAX])cnt, s, st->pairs.n,
+                 n);
+    free(pairs);
+    free(pat);
+    return TOCSIN_OK;
+}
+
 /* Compare every pair, learn the model, keep the links above min_weight,
  * strongest first. */
 static int
@@ -771,26 +851,11 @@ resolve_score(struct resolve_state *st, double threshold, int progress)
         prog = progress_start("resolve: comparing pairs", n);
     split_run(cj, sizeof(cj[0]), n, cmp_work);
     progress_end(prog);
-    for (k = 0; k < RC_COUNT; k++) {
-        double sl = 0;
-        uint64_t sn = 0;
-        int j;
-
-        for (j = 0; j < RESOLVE_THREADS; j++) {
-            sl += cj[j].tf_log[k];
-            sn += cj[j].tf_n[k];
-        }
-        st->model.tf_mean[k] = sn > 0 ? exp2(sl / (double)sn) : 0.0;
-    }
     if ((rc = pattern_count(st->pat, n, &pats, &npats)) != TOCSIN_OK)
         return rc;
-    {
-        double tf_mean[RC_COUNT];
-
-        memcpy(tf_mean, st->model.tf_mean, sizeof(tf_mean));
-        rmodel_em(&st->model, pats, npats);
-        memcpy(st->model.tf_mean, tf_mean, sizeof(tf_mean));
-    }
+    rmodel_em(&st->model, pats, npats);
+    if ((rc = resolve_u(st)) != TOCSIN_OK)
+        goto out;
     log_debug("resolve: %zu distinct patterns, EM: %u iterations, match "
               "share %.4f",
               npats, st->model.iterations, st->model.lambda);
@@ -841,10 +906,21 @@ resolve_score(struct resolve_state *st, double threshold, int progress)
     for (i = 0; i < m; i++) {
         const struct rfeat *a = &st->l.f[PAIR_A(st->pairs.v[st->eidx[i]])];
 
-        st->ew[i] =
-            (float)rmodel_score(&st->model, st->pat[st->eidx[i]], a, st->l.n);
+        st->ew[i] = (float)rmodel_score(&st->model, st->pat[st->eidx[i]], a);
     }
     st->nlinks = m;
+    if (getenv("DUMP")) {
+        FILE *df = fopen(getenv("DUMP"), "w");
+        for (i = 0; i < n; i++) {
+            const struct rfeat *a = &st->l.f[PAIR_A(st->pairs.v[i])];
+            const struct rfeat *b = &st->l.f[PAIR_B(st->pairs.v[i])];
+            fprintf(df, "%lld,%lld,%u,%.2f,%011llx\n", (long long)a->id,
+                    (long long)b->id, PAIR_WEAK(st->pairs.v[i]),
+                    rmodel_score(&st->model, st->pat[i], a),
+                    (unsigned long long)st->pat[i]);
+        }
+        fclose(df);
+    }
     rc = TOCSIN_OK;
 out:
     free(keys);
@@ -940,9 +1016,7 @@ link_weights(const struct resolve_state *st, uint64_t pattern,
     int k;
 
     for (k = 0; k < RC_COUNT; k++) {
-        double w = rmodel_weight(&st->model, (enum rcmp)k,
-                                 RPAT_LEVEL(pattern, k), a, st->l.n) *
-                   100.0;
+        double w = rmodel_weight(&st->model, (enum rcmp)k, pattern, a) * 100.0;
         int v = (int)lround(w < -32767 ? -32767 : w > 32767 ? 32767 : w);
         uint16_t u = (uint16_t)v;
 
@@ -1062,7 +1136,7 @@ resolve_run(struct casedir *cd, const struct resolve_options *o,
         goto out;
     res->records = st.l.n;
     log_debug("resolve: %zu records read in %.1f s", st.l.n,
-             now_seconds() - t0);
+              now_seconds() - t0);
     if ((rc = block_run(&st.l, &st.pairs, &res->blocks_skipped)) !=
         TOCSIN_OK) {
         resolve_why(why, "making candidate pairs: %s", tocsin_strerror(rc));
@@ -1070,7 +1144,7 @@ resolve_run(struct casedir *cd, const struct resolve_options *o,
     }
     res->candidates = st.pairs.n;
     log_debug("resolve: %zu candidate pairs (%.1f s)", st.pairs.n,
-             now_seconds() - t0);
+              now_seconds() - t0);
     if ((rc = resolve_score(&st, threshold, o->progress)) != TOCSIN_OK) {
         resolve_why(why, "comparing: %s", tocsin_strerror(rc));
         goto out;
@@ -1084,7 +1158,7 @@ resolve_run(struct casedir *cd, const struct resolve_options *o,
         goto out;
     }
     log_debug("resolve: %llu persons (%.1f s)",
-             (unsigned long long)res->persons, now_seconds() - t0);
+              (unsigned long long)res->persons, now_seconds() - t0);
     if ((rc = resolve_write(cd, &st, o->progress, why)) != TOCSIN_OK)
         goto out;
     res->seconds = now_seconds() - t0;

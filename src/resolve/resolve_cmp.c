@@ -24,7 +24,7 @@ static const struct rcmp_def rcmp_defs[RC_COUNT] = {
                   RL_FIRST_N,
                   RH_FIRST,
                   {"missing", "exact", "nickname", "similar", "initials",
-                   "somewhat similar", "different"}},
+                   "somewhat similar", "different", "different initial"}},
     [RC_LAST] = {"last name",
                  RL_LAST_N,
                  RH_LAST,
@@ -103,6 +103,13 @@ rcmp_binary(const struct rfeat *a, const struct rfeat *b, enum rhash h)
     return a->h[h] == b->h[h] ? RL_EXACT : RL_DIFF;
 }
 
+/* Whether the letter c (a-z) is in an initials mask. */
+static int
+rcmp_initial_of(char c, uint32_t mask)
+{
+    return c >= 'a' && c <= 'z' && (mask & (1u << (c - 'a'))) != 0;
+}
+
 static unsigned
 rcmp_first(const char *aa, const struct rfeat *a, const char *ab,
            const struct rfeat *b)
@@ -117,8 +124,13 @@ rcmp_first(const char *aa, const struct rfeat *a, const char *ab,
     if (al == 0 || bl == 0) {
         if (ail == 0 || bil == 0)
             return RL_MISSING;
-        return compare_initials(ai, ail, bi, bil) ? RL_FIRST_INIT
-                                                  : RL_FIRST_DIFF;
+        if (compare_initials(ai, ail, bi, bil))
+            return RL_FIRST_INIT;
+        /* "K." for a Jacobus called Koos */
+        if ((al == 0 && rcmp_initial_of(ai[0], b->initials)) ||
+            (bl == 0 && rcmp_initial_of(bi[0], a->initials)))
+            return RL_FIRST_INIT;
+        return ai[0] == bi[0] ? RL_FIRST_DIFF : RL_FIRST_OTHER;
     }
     if (a->h[RH_FIRST] == b->h[RH_FIRST])
         return RL_EXACT;
@@ -135,7 +147,7 @@ rcmp_first(const char *aa, const struct rfeat *a, const char *ab,
         return RL_FIRST_JW92;
     if (jw >= JW_LOW)
         return RL_FIRST_JW80;
-    return RL_FIRST_DIFF;
+    return as[0] == bs[0] ? RL_FIRST_DIFF : RL_FIRST_OTHER;
 }
 
 static double
@@ -258,7 +270,8 @@ rcmp_pattern(const char *aa, const struct rfeat *a, const char *ab,
     lv[RC_FIRST] = rcmp_first(aa, a, ab, b);
     lv[RC_LAST] = rcmp_last(aa, a, ab, b);
     if (lv[RC_LAST] == RL_LAST_DIFF &&
-        (lv[RC_FIRST] == RL_FIRST_DIFF || lv[RC_FIRST] == RL_FIRST_JW80) &&
+        (lv[RC_FIRST] == RL_FIRST_DIFF || lv[RC_FIRST] == RL_FIRST_OTHER ||
+         lv[RC_FIRST] == RL_FIRST_JW80) &&
         rcmp_swapped(aa, a, ab, b)) {
         lv[RC_FIRST] = RL_FIRST_JW92;
         lv[RC_LAST] = RL_LAST_JW92;
@@ -280,18 +293,28 @@ rcmp_pattern(const char *aa, const struct rfeat *a, const char *ab,
 }
 
 int
-rcmp_conflict(uint64_t pattern, int nid_checked, int linkable)
+rcmp_conflict(uint64_t pattern, int nid_checked, int linkable, unsigned strong)
 {
     unsigned first = RPAT_LEVEL(pattern, RC_FIRST);
-    unsigned dob = RPAT_LEVEL(pattern, RC_DOB);
     unsigned nid = RPAT_LEVEL(pattern, RC_NID);
-    int dob_diff = dob == RL_DOB_DIFF, first_diff = first == RL_FIRST_DIFF;
+    int dob_diff = RPAT_LEVEL(pattern, RC_DOB) == RL_DOB_DIFF;
+    int first_diff = first == RL_FIRST_DIFF || first == RL_FIRST_OTHER;
 
     if (nid == RL_NID_DIFF && nid_checked)
         return 1;
     if (!dob_diff && !first_diff)
         return 0;
-    if (dob_diff && first_diff)
-        return !(nid == RL_EXACT || RPAT_LEVEL(pattern, RC_DOC) == RL_EXACT);
+    /* the person's own national id or ID document outweighs it */
+    if (nid == RL_EXACT || RPAT_LEVEL(pattern, RC_DOC) == RL_EXACT)
+        return 0;
+    /* A difference the same person (almost) never shows in this data,
+     * and not the same mobile either: twins, father and son, a child's
+     * subscription on the parent's address, e-mail and landline. */
+    if (((first == RL_FIRST_DIFF && (strong & RCMP_STRONG_FIRST_DIFF)) ||
+         (first == RL_FIRST_OTHER && (strong & RCMP_STRONG_FIRST_OTHER)) ||
+         (dob_diff && (strong & RCMP_STRONG_DOB_DIFF))) &&
+        RPAT_LEVEL(pattern, RC_MOBILE) != RL_EXACT)
+        return 1;
+    /* otherwise the pair's own evidence decides */
     return !linkable;
 }

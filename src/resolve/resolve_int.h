@@ -53,16 +53,18 @@ enum rstr {
     RS_COUNT
 };
 
-#define RF_INITIALS 1u    /* the first name holds initials only */
+#define RF_INITIALS    1u /* the first name holds initials only */
 #define RF_NID_CHECKED 2u /* the national id passed its check digit */
 
 /* One record as the resolver sees it. */
 struct rfeat {
     uint64_t h[RH_COUNT];
-    uint16_t tf[RH_COUNT]; /* records sharing h[k] (saturating) */
+    uint32_t tf[RH_COUNT]; /* records sharing h[k] */
     int64_t id;            /* records.id */
     uint32_t dob;          /* y * 10000 + m * 100 + d; 0: absent */
     uint32_t housenr;      /* 0: absent */
+    uint32_t initials;     /* letters the first name may be initialled
+                              with (nickname_initials) */
     uint32_t str;          /* offset of its strings in its arena */
     uint8_t len[RS_COUNT];
     uint8_t arena; /* which arena */
@@ -97,7 +99,8 @@ enum {
     RL_FIRST_JW92,
     RL_FIRST_INIT,
     RL_FIRST_JW80,
-    RL_FIRST_DIFF,
+    RL_FIRST_DIFF,  /* not similar, same first letter */
+    RL_FIRST_OTHER, /* not similar, another first letter */
     RL_FIRST_N
 };
 /* Levels of RC_LAST. */
@@ -165,17 +168,26 @@ rfeat_str(const char *arena, const struct rfeat *f, enum rstr k, size_t *len)
 uint64_t rcmp_pattern(const char *aa, const struct rfeat *a, const char *ab,
                       const struct rfeat *b);
 
+/* Differences the model says the same person (almost) never shows in
+ * this data (m below RESOLVE_STRONG_M): bits for rcmp_conflict(). */
+#define RCMP_STRONG_FIRST_DIFF  1u
+#define RCMP_STRONG_FIRST_OTHER 2u
+#define RCMP_STRONG_DOB_DIFF    4u
+
 /*
  * Whether two records with this level pattern hold contradicting strong
  * evidence, so that no chain of links may make them one person: 1 or 0.
- *  - two different national ids that both passed their check digit;
- *  - different birth dates and different first names (a household),
- *    unless the national id or the ID document is the same;
- *  - either of those two differing, when the pair's own evidence is not
- *    enough to link it (linkable 0): twins, father and son.
- * nid_checked: both national ids passed their check.
+ *  - two different national ids that both passed their check digit
+ *    (nid_checked);
+ *  - a birth date or first name that differs (not a typo, swap or
+ *    nickname), unless the national id or ID document is the same, when
+ *    - the same person (almost) never shows that difference in this data
+ *      (strong: RCMP_STRONG_* bits) and the mobile differs too: twins,
+ *      father and son;
+ *    - or the pair's own evidence is not enough to link it (linkable 0).
  */
-int rcmp_conflict(uint64_t pattern, int nid_checked, int linkable);
+int rcmp_conflict(uint64_t pattern, int nid_checked, int linkable,
+                  unsigned strong);
 
 /* Names of comparisons and levels, for explain and the model. */
 const char *rcmp_name(enum rcmp k);
@@ -184,15 +196,30 @@ unsigned rcmp_levels(enum rcmp k);
 /* The hash whose term frequency adjusts exact agreement of k, or -1. */
 int rcmp_tf_hash(enum rcmp k);
 
-/* The model: what EM learnt. */
+/*
+ * The model. m, P(level | match), is learnt by EM over the candidate
+ * pairs; u, P(level | non-match), is measured on random pairs of records
+ * (the candidates are far from random: their non-matches agree on what
+ * they were blocked on), and for exact agreement on a value it is that
+ * value's own frequency: P(another record holds it). The prior is the
+ * share of matches among all pairs of records.
+ */
 struct rmodel {
-    double lambda;              /* share of matches among the pairs */
+    double lambda;              /* P(match) of two random records */
+    double lambda_candidates;   /* share of matches among candidates */
     double m[RC_COUNT][RL_MAX]; /* P(level | match) */
     double u[RC_COUNT][RL_MAX]; /* P(level | non-match) */
     double w[RC_COUNT][RL_MAX]; /* log2(m / u); 0 for missing */
-    double tf_mean[RC_COUNT];   /* mean term frequency on agreement */
+    /* u and weights when both records are at one address: within a
+     * household (used when household is set: enough such pairs) */
+    double u_hh[RC_COUNT][RL_MAX];
+    double w_hh[RC_COUNT][RL_MAX];
+    double household_pairs;
+    int household;
     unsigned iterations;
-    uint64_t pairs;
+    uint64_t pairs;   /* candidate pairs EM saw */
+    uint64_t u_pairs; /* random pairs u was measured on */
+    uint64_t records;
 };
 
 /* A pattern and how many pairs have it. */
@@ -201,17 +228,25 @@ struct rpattern {
     uint64_t count;
 };
 
-/* Learn the model from the distinct patterns (EM). */
+/* Learn m (and a first u and the match share among the candidates) from
+ * the distinct patterns of the candidate pairs (EM). */
 void rmodel_em(struct rmodel *m, const struct rpattern *p, size_t n);
 
-/* The weight of comparison k at level l for a pair (with the term-
- * frequency adjustment when the level is exact), in bits. */
-double rmodel_weight(const struct rmodel *m, enum rcmp k, unsigned level,
-                     const struct rfeat *a, uint64_t nrecords);
+/* Set u from the level counts of npairs random pairs (cnt[k][l]), and
+ * the prior from the candidates' match share: candidates of all
+ * records pairs. */
+void rmodel_set_u(struct rmodel *m, const uint64_t cnt[RC_COUNT][RL_MAX],
+                  uint64_t npairs, uint64_t candidates, uint64_t records);
 
-/* The match weight of a pair and its probability. */
+/* The weight of comparison k for a pair with this pattern, in bits: for
+ * exact agreement from the frequency of the value a holds; for a pair at
+ * one address, as within a household. */
+double rmodel_weight(const struct rmodel *m, enum rcmp k, uint64_t pattern,
+                     const struct rfeat *a);
+
+/* The match weight of a pair (prior included) and its probability. */
 double rmodel_score(const struct rmodel *m, uint64_t pattern,
-                    const struct rfeat *a, uint64_t nrecords);
+                    const struct rfeat *a);
 double rmodel_probability(const struct rmodel *m, double weight);
 
 /* The model as JSON (for the case's meta table) into out. */

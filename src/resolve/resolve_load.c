@@ -199,6 +199,7 @@ load_names(const struct record *r, const unsigned char *hk, struct buf *arena,
             w = load_first_word(p, len);
             f->h[RH_FIRST] = load_hash(hk, RH_FIRST, p, w);
             f->h[RH_FCANON] = f->h[RH_FIRST];
+            f->initials = nickname_initials(p, w);
             if (nickname_groups(p, w, groups, 2) > 0)
                 f->h[RH_FCANON] = load_hash(
                     hk, RH_FCANON, (const char *)groups, sizeof(groups[0]));

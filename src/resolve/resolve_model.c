@@ -1,7 +1,7 @@
 /*
- * resolve_model.c - the Fellegi-Sunter model: m and u probabilities per
+ * resolve_model.c - the Fellegi-Sunter model: m probabilities per
  * comparison level learnt by expectation maximisation over the candidate
- * pairs, and the match weights they give.
+ * pairs, u measured on random pairs, and the match weights they give.
  *
  * EM runs over the distinct level patterns with their counts, not over the
  * pairs: a few thousand patterns stand for millions of pairs, so every
@@ -14,12 +14,12 @@
 
 #include "resolve_int.h"
 
-#define EM_MAX_ITER   200
-#define EM_EPSILON    1e-7
-#define EM_PSEUDO     0.5  /* pseudo-count per level and class */
-#define EM_LAMBDA0    0.3  /* candidate pairs are rich in matches */
-#define EM_M_EXACT0   0.85 /* P(exact | match) to start from */
-#define TF_ADJUST_MAX 10.0 /* bits a term frequency may add or take */
+#define EM_MAX_ITER 200
+#define EM_EPSILON  1e-7
+#define EM_PSEUDO   0.5  /* pseudo-count per level and class */
+#define EM_LAMBDA0  0.3  /* candidate pairs are rich in matches */
+#define EM_M_EXACT0 0.85 /* P(exact | match) to start from */
+#define U_PSEUDO    0.5  /* pseudo-count of random-pair levels */
 
 /* The start: u from how often each level occurs among all the pairs
  * (mostly non-matches), m leaning to agreement. */
@@ -57,8 +57,63 @@ em_weights(struct rmodel *m)
 
     for (k = 0; k < RC_COUNT; k++) {
         m->w[k][RL_MISSING] = 0.0;
-        for (l = 1; l < rcmp_levels((enum rcmp)k); l++)
+        m->w_hh[k][RL_MISSING] = 0.0;
+        for (l = 1; l < rcmp_levels((enum rcmp)k); l++) {
             m->w[k][l] = log2(m->m[k][l] / m->u[k][l]);
+            if (m->u_hh[k][l] > 0)
+                m->w_hh[k][l] = log2(m->m[k][l] / m->u_hh[k][l]);
+        }
+    }
+}
+
+/* A household pattern: both records at one address. */
+static int
+em_same_address(uint64_t pattern)
+{
+    unsigned a = RPAT_LEVEL(pattern, RC_ADDR);
+
+    return a == RL_EXACT || a == RL_ADDR_PCNR;
+}
+
+/*
+ * u given that both records are at one address, from the non-matches EM
+ * found among the candidates there: a household shares its surname,
+ * landline, family e-mail and often an IBAN, so agreement on those says
+ * little once the address agrees. Used only with enough such pairs.
+ */
+static void
+em_household(struct rmodel *m, const struct rpattern *p, size_t n)
+{
+    double au[RC_COUNT][RL_MAX], mass = 0;
+    double lo0 = log2(m->lambda / (1.0 - m->lambda));
+    size_t i;
+    int k;
+    unsigned l;
+
+    memset(au, 0, sizeof(au));
+    for (i = 0; i < n; i++) {
+        double lo = lo0, g, c;
+
+        if (!em_same_address(p[i].pattern))
+            continue;
+        for (k = 0; k < RC_COUNT; k++)
+            lo += m->w[k][RPAT_LEVEL(p[i].pattern, k)];
+        g = lo > 60 ? 1.0 : lo < -60 ? 0.0 : 1.0 / (1.0 + exp2(-lo));
+        c = (double)p[i].count * (1.0 - g);
+        mass += c;
+        for (k = 0; k < RC_COUNT; k++)
+            au[k][RPAT_LEVEL(p[i].pattern, k)] += c;
+    }
+    m->household_pairs = mass;
+    m->household = mass >= RESOLVE_HOUSEHOLD_MIN;
+    for (k = 0; k < RC_COUNT; k++) {
+        unsigned nl = rcmp_levels((enum rcmp)k);
+        double tot = 0;
+
+        for (l = 1; l < nl; l++)
+            tot += au[k][l] + EM_PSEUDO;
+        for (l = 1; l < nl; l++)
+            m->u_hh[k][l] = (au[k][l] + EM_PSEUDO) / tot;
     }
 }
 
@@ -137,38 +192,67 @@ rmodel_em(struct rmodel *m, const struct rpattern *p, size_t n)
     }
     m->iterations = it;
     em_weights(m);
+    em_household(m, p, n);
+}
+
+void
+rmodel_set_u(struct rmodel *m, const uint64_t cnt[RC_COUNT][RL_MAX],
+             uint64_t npairs, uint64_t candidates, uint64_t records)
+{
+    double all = (double)records * ((double)records - 1) / 2;
+    int k;
+    unsigned l;
+
+    for (k = 0; k < RC_COUNT; k++) {
+        unsigned nl = rcmp_levels((enum rcmp)k);
+        double tot = 0;
+
+        for (l = 1; l < nl; l++)
+            tot += (double)cnt[k][l] + U_PSEUDO;
+        for (l = 1; l < nl; l++)
+            m->u[k][l] = ((double)cnt[k][l] + U_PSEUDO) / tot;
+    }
+    m->u_pairs = npairs;
+    m->records = records;
+    m->lambda_candidates = m->lambda;
+    /* every match is among the candidates (what blocking misses cannot
+     * be linked anyway) */
+    if (all > 0)
+        m->lambda = m->lambda_candidates * (double)candidates / all;
+    if (m->lambda < 1e-15)
+        m->lambda = 1e-15;
+    if (m->lambda > 0.5)
+        m->lambda = 0.5;
+    em_weights(m);
 }
 
 double
-rmodel_weight(const struct rmodel *m, enum rcmp k, unsigned level,
-              const struct rfeat *a, uint64_t nrecords)
+rmodel_weight(const struct rmodel *m, enum rcmp k, uint64_t pattern,
+              const struct rfeat *a)
 {
-    double w = m->w[k][level];
+    unsigned level = RPAT_LEVEL(pattern, k);
     int t = rcmp_tf_hash(k);
 
-    (void)nrecords;
-    if (level == RL_EXACT && t >= 0 && m->tf_mean[k] > 0 && a->tf[t] > 0) {
-        double adj = log2(m->tf_mean[k] / (double)a->tf[t]);
+    /* at one address, the rest is compared as within a household */
+    if (m->household && k != RC_ADDR && em_same_address(pattern))
+        return m->w_hh[k][level];
+    /* exact agreement on a value: how likely another record holds it */
+    if (level == RL_EXACT && t >= 0 && a->tf[t] > 0 && m->records > 1) {
+        double c = a->tf[t] > 1 ? (double)(a->tf[t] - 1) : 1.0;
 
-        if (adj > TF_ADJUST_MAX)
-            adj = TF_ADJUST_MAX;
-        if (adj < -TF_ADJUST_MAX)
-            adj = -TF_ADJUST_MAX;
-        w += adj;
+        return log2(m->m[k][RL_EXACT] * ((double)m->records - 1) / c);
     }
-    return w;
+    return m->w[k][level];
 }
 
 double
-rmodel_score(const struct rmodel *m, uint64_t pattern, const struct rfeat *a,
-             uint64_t nrecords)
+rmodel_score(const struct rmodel *m, uint64_t pattern, const struct rfeat *a)
 {
     double w = log2(m->lambda / (1.0 - m->lambda));
     int k;
 
     for (k = 0; k < RC_COUNT; k++)
-        w += rmodel_weight(m, (enum rcmp)k, RPAT_LEVEL(pattern, k), a,
-                           nrecords);
+        w += rmodel_weight(m, (enum rcmp)k, pattern, a);
     return w;
 }
 
@@ -189,18 +273,21 @@ rmodel_json(const struct rmodel *m, struct buf *out)
     int k, rc;
     unsigned l;
 
-    if ((rc = buf_printf(out,
-                         "{\"match_share\":%.9g,\"iterations\":%u,"
-                         "\"pairs\":%llu,\"comparisons\":[",
-                         m->lambda, m->iterations,
-                         (unsigned long long)m->pairs)) != TOCSIN_OK)
+    if ((rc = buf_printf(
+             out,
+             "{\"prior\":%.9g,\"match_share\":%.9g,"
+             "\"iterations\":%u,\"candidate_pairs\":%llu,"
+             "\"random_pairs\":%llu,\"records\":%llu,"
+             "\"household_pairs\":%.0f,\"comparisons\":[",
+             m->lambda, m->lambda_candidates, m->iterations,
+             (unsigned long long)m->pairs, (unsigned long long)m->u_pairs,
+             (unsigned long long)m->records,
+             m->household ? m->household_pairs : 0.0)) != TOCSIN_OK)
         return rc;
     for (k = 0; k < RC_COUNT; k++) {
-        if ((rc = buf_printf(out,
-                             "%s{\"name\":\"%s\",\"tf_mean\":%.6g,"
-                             "\"levels\":[",
-                             k > 0 ? "," : "", rcmp_name((enum rcmp)k),
-                             m->tf_mean[k])) != TOCSIN_OK)
+        if ((rc = buf_printf(out, "%s{\"name\":\"%s\",\"levels\":[",
+                             k > 0 ? "," : "", rcmp_name((enum rcmp)k))) !=
+            TOCSIN_OK)
             return rc;
         for (l = 1; l < rcmp_levels((enum rcmp)k); l++)
             if ((rc = buf_printf(out,

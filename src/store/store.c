@@ -104,8 +104,8 @@ static const char *const store_migrations[] = {
     "CREATE TABLE persons(\n"
     "    id INTEGER PRIMARY KEY,\n" /* the smallest record id of the person */
     "    records INTEGER NOT NULL,\n"
-    "    brands INTEGER NOT NULL,\n"  /* distinct brands among its records */
-    "    confidence REAL NOT NULL\n"  /* lowest probability of its links */
+    "    brands INTEGER NOT NULL,\n" /* distinct brands among its records */
+    "    confidence REAL NOT NULL\n" /* lowest probability of its links */
     ");\n"
     "CREATE TABLE links(\n"
     "    a INTEGER NOT NULL,\n" /* records.id, a < b */

@@ -223,9 +223,8 @@ store_record_get(struct store *s, int64_t id,
 /* Empty the resolve tables and drop their indexes. */
 TOCSIN_MUST_CHECK int store_resolve_clear(struct store *s);
 
-TOCSIN_MUST_CHECK int store_person_record_add(struct store *s,
-                                              int64_t record_id,
-                                              int64_t person_id);
+TOCSIN_MUST_CHECK int
+store_person_record_add(struct store *s, int64_t record_id, int64_t person_id);
 
 struct store_person {
     int64_t id;
@@ -248,8 +247,8 @@ struct store_link {
     int64_t a, b; /* record ids, a < b */
     int status;   /* enum store_link_status */
     double weight, probability;
-    uint64_t levels;      /* comparison levels, 4 bits each */
-    const void *weights;  /* per comparison: int16 centibits, LE */
+    uint64_t levels;     /* comparison levels, 4 bits each */
+    const void *weights; /* per comparison: int16 centibits, LE */
     size_t weights_len;
 };
 TOCSIN_MUST_CHECK int store_link_add(struct store *s,
@@ -267,11 +266,9 @@ TOCSIN_MUST_CHECK int store_person_get(struct store *s, int64_t person_id,
                                        struct store_person *p);
 
 /* Call fn for each record of a person, in id order. */
-TOCSIN_MUST_CHECK int
-store_person_records_each(struct store *s, int64_t person_id,
-                          int (*fn)(void *ctx,
-                                    const struct store_record_view *v),
-                          void *ctx);
+TOCSIN_MUST_CHECK int store_person_records_each(
+    struct store *s, int64_t person_id,
+    int (*fn)(void *ctx, const struct store_record_view *v), void *ctx);
 
 /* Call fn for every link touching a record of this person (both ends
  * inside it, or refused links to another), strongest first. */

@@ -18,9 +18,9 @@ store_record_count(struct store *s, uint64_t *n)
     sqlite3_stmt *st = NULL;
     int rc = TOCSIN_OK;
 
-    if (sqlite3_prepare_v2(s->db,
-                           "SELECT count(*) FROM records r WHERE" STORE_FINISHED,
-                           -1, &st, NULL) != SQLITE_OK)
+    if (sqlite3_prepare_v2(
+            s->db, "SELECT count(*) FROM records r WHERE" STORE_FINISHED, -1,
+            &st, NULL) != SQLITE_OK)
         return store_fail(s, TOCSIN_EDB);
     if (sqlite3_step(st) == SQLITE_ROW)
         *n = (uint64_t)sqlite3_column_int64(st, 0);
@@ -127,11 +127,11 @@ store_record_get(struct store *s, int64_t id,
     sqlite3_stmt *st = NULL;
     int rc, rows = 0;
 
-    if (sqlite3_prepare_v2(s->db,
-                           "SELECT r.id, r.source_id, r.line, r.brand,"
-                           " r.sealed FROM records r WHERE r.id = ?1 AND"
-                           STORE_FINISHED,
-                           -1, &st, NULL) != SQLITE_OK ||
+    if (sqlite3_prepare_v2(
+            s->db,
+            "SELECT r.id, r.source_id, r.line, r.brand,"
+            " r.sealed FROM records r WHERE r.id = ?1 AND" STORE_FINISHED,
+            -1, &st, NULL) != SQLITE_OK ||
         sqlite3_bind_int64(st, 1, id) != SQLITE_OK) {
         rc = store_fail(s, TOCSIN_EDB);
         goto out;

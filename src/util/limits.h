@@ -79,14 +79,23 @@
 #define LIMIT_NICKNAME_NAME_GROUPS 16   /* groups one name belongs to */
 
 /* Resolve (resolve.h). */
-#define LIMIT_RESOLVE_STRING 64      /* bytes of a name key kept per record */
-#define LIMIT_RESOLVE_VALUE  128     /* bytes of an identifier hashed */
-#define RESOLVE_BLOCK_MAX    100     /* records sharing a blocking key; more:
-                                        a non-identifier, no pairs */
-#define RESOLVE_WEAK_BLOCK_MAX 25    /* the same for keys holding only one
-                                        letter of a name */
-#define LIMIT_RESOLVE_PAIRS  (1ull << 31) /* candidate pairs in memory */
+#define LIMIT_RESOLVE_STRING  64   /* bytes of a name key kept per record */
+#define LIMIT_RESOLVE_VALUE   128  /* bytes of an identifier hashed */
+#define LIMIT_EXPLAIN_RECORDS 1000 /* records of one person explained */
+#define LIMIT_RESOLVE_PAIRS   (1ull << 31)       /* candidate pairs */
 #define LIMIT_RESOLVE_RECORDS ((1ull << 31) - 1) /* records one resolve */
-#define LIMIT_EXPLAIN_RECORDS 1000   /* records of one person explained */
+/* Records sharing a blocking key; more: a non-identifier, no pairs. */
+#define RESOLVE_BLOCK_MAX 100
+/* Pairs one blocking key may make per record; beyond that its largest
+ * blocks are dropped. */
+#define RESOLVE_KEY_PAIRS 2
+/* A difference true matches show less often than this is contradicting
+ * evidence (rcmp_conflict). */
+#define RESOLVE_STRONG_M 0.02
+/* Random pairs of records that u is measured on. */
+#define RESOLVE_U_PAIRS 4000000
+/* Non-matching candidate pairs at one address needed to learn how a
+ * household's records agree. */
+#define RESOLVE_HOUSEHOLD_MIN 1000
 
 #endif

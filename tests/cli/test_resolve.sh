@@ -123,14 +123,15 @@ missing=""
 while read -r m; do
     grep -q -w -F -e "$m" "$tmp/x" || missing="$missing $m"
 done <"$tmp/members"
-check "explain lists every record of the person ($(wc -l <"$tmp/members") records;${missing:- none} missing)" \
-    test "$xrc" -eq 0 -a -z "$missing" -a "$(wc -l <"$tmp/members")" -ge 2
+nm=$(wc -l <"$tmp/members")
+check "explain lists every record of the person ($nm;${missing:- none} missing)" \
+    test "$xrc" -eq 0 -a -z "$missing" -a "$nm" -ge 2
 tr '[:upper:]' '[:lower:]' <"$tmp/x" >"$tmp/x.lower"
-check "explain shows none of the person's e-mail addresses ($(wc -l <"$tmp/m.email") in the input)" \
+check "explain shows none of the person's $(wc -l <"$tmp/m.email") e-mail addresses" \
     test "$xrc" -eq 0 -a -s "$tmp/m.email" -a \
     "$(grep -c -F -f "$tmp/m.email" "$tmp/x.lower")" -eq 0
 tr -d ' \t' <"$tmp/x" | tr '[:lower:]' '[:upper:]' >"$tmp/x.compact"
-check "explain shows none of the person's IBANs ($(wc -l <"$tmp/m.iban") in the input)" \
+check "explain shows none of the person's $(wc -l <"$tmp/m.iban") IBANs" \
     test "$xrc" -eq 0 -a -s "$tmp/m.iban" -a \
     "$(grep -c -F -f "$tmp/m.iban" "$tmp/x.compact")" -eq 0
 "$tocsin" explain --case "$tmp/c" R99999999X >"$tmp/x" 2>&1
