@@ -858,7 +858,7 @@ resolve_score(struct resolve_state *st, double threshold, int progress)
         goto out;
     log_debug("resolve: %zu distinct patterns, EM: %u iterations, match "
               "share %.4f",
-              npats, st->model.iterations, st->model.lambda);
+              npats, st->model.iterations, st->model.lambda_candidates);
     free(pats);
 
     /* score; keep what is above the threshold */
@@ -1034,7 +1034,8 @@ resolve_write(struct casedir *cd, struct resolve_state *st, int progress,
     struct clusters *c = &st->c;
     struct progress *prog = NULL;
     struct buf model;
-    size_t i;
+    uint64_t *ord = NULL, *tmp = NULL;
+    size_t j;
     uint32_t x;
     int rc;
 
@@ -1062,26 +1063,37 @@ resolve_write(struct casedir *cd, struct resolve_state *st, int progress,
         if ((x & 0xffff) == 0)
             progress_update(prog, x);
     }
-    for (i = 0; i < st->nlinks; i++) {
-        uint64_t pr = st->pairs.v[st->eidx[i]];
+    /* in (a, b) order, the table's key: appends, not inserts */
+    ord = malloc((st->nlinks ? st->nlinks : 1) * sizeof(*ord));
+    tmp = malloc((st->nlinks ? st->nlinks : 1) * sizeof(*tmp));
+    if (ord == NULL || tmp == NULL) {
+        rc = TOCSIN_ENOMEM;
+        goto fail;
+    }
+    for (j = 0; j < st->nlinks; j++)
+        ord[j] = (uint64_t)st->eidx[j] << 32 | j;
+    radix_u64(ord, tmp, st->nlinks);
+    for (j = 0; j < st->nlinks; j++) {
+        size_t li = (size_t)(ord[j] & 0xffffffffu);
+        uint64_t pr = st->pairs.v[st->eidx[li]];
         const struct rfeat *a = &st->l.f[PAIR_A(pr)];
         const struct rfeat *b = &st->l.f[PAIR_B(pr)];
         unsigned char w[2 * RC_COUNT];
         struct store_link lk;
 
-        link_weights(st, st->pat[st->eidx[i]], a, w);
+        link_weights(st, st->pat[st->eidx[li]], a, w);
         lk.a = a->id;
         lk.b = b->id;
-        lk.status = st->status[i];
-        lk.weight = st->ew[i];
-        lk.probability = rmodel_probability(&st->model, st->ew[i]);
-        lk.levels = st->pat[st->eidx[i]];
+        lk.status = st->status[li];
+        lk.weight = st->ew[li];
+        lk.probability = rmodel_probability(&st->model, st->ew[li]);
+        lk.levels = st->pat[st->eidx[li]];
         lk.weights = w;
         lk.weights_len = sizeof(w);
         if ((rc = store_link_add(s, &lk)) != TOCSIN_OK)
             goto fail;
-        if ((i & 0xffff) == 0)
-            progress_update(prog, st->l.n + i);
+        if ((j & 0xffff) == 0)
+            progress_update(prog, st->l.n + j);
     }
     if ((rc = store_resolve_indexes(s)) != TOCSIN_OK ||
         (rc = rmodel_json(&st->model, &model)) != TOCSIN_OK ||
@@ -1090,10 +1102,14 @@ resolve_write(struct casedir *cd, struct resolve_state *st, int progress,
         goto fail;
     progress_end(prog);
     buf_free(&model);
+    free(ord);
+    free(tmp);
     return TOCSIN_OK;
 fail:
     progress_end(prog);
     buf_free(&model);
+    free(ord);
+    free(tmp);
     resolve_why(why, "writing the persons: %s",
                 rc == TOCSIN_EDB ? store_errmsg(s) : tocsin_strerror(rc));
     return rc;
@@ -1151,7 +1167,7 @@ resolve_run(struct casedir *cd, const struct resolve_options *o,
     }
     res->links = st.nlinks;
     res->em_iterations = st.model.iterations;
-    res->match_share = st.model.lambda;
+    res->match_share = st.model.lambda_candidates;
     if ((rc = resolve_cluster(&st, log2(threshold / (1.0 - threshold)),
                               res)) != TOCSIN_OK) {
         resolve_why(why, "clustering: %s", tocsin_strerror(rc));

@@ -110,11 +110,24 @@ rcmp_initial_of(char c, uint32_t mask)
     return c >= 'a' && c <= 'z' && (mask & (1u << (c - 'a'))) != 0;
 }
 
+/* Whether the first words share a nickname group. */
+static int
+rcmp_nick(const struct rfeat *a, const struct rfeat *b)
+{
+    int i, j;
+
+    for (i = 0; i < 2 && a->nick[i] != 0; i++)
+        for (j = 0; j < 2 && b->nick[j] != 0; j++)
+            if (a->nick[i] == b->nick[j])
+                return 1;
+    return 0;
+}
+
 static unsigned
 rcmp_first(const char *aa, const struct rfeat *a, const char *ab,
            const struct rfeat *b)
 {
-    size_t al, bl, ail, bil, aw, bw;
+    size_t al, bl, ail, bil;
     const char *as = rfeat_str(aa, a, RS_FIRST, &al);
     const char *bs = rfeat_str(ab, b, RS_FIRST, &bl);
     const char *ai = rfeat_str(aa, a, RS_INIT, &ail);
@@ -134,13 +147,7 @@ rcmp_first(const char *aa, const struct rfeat *a, const char *ab,
     }
     if (a->h[RH_FIRST] == b->h[RH_FIRST])
         return RL_EXACT;
-    aw = (const char *)memchr(as, ' ', al) != NULL
-             ? (size_t)((const char *)memchr(as, ' ', al) - as)
-             : al;
-    bw = (const char *)memchr(bs, ' ', bl) != NULL
-             ? (size_t)((const char *)memchr(bs, ' ', bl) - bs)
-             : bl;
-    if (nickname_match(as, aw, bs, bw))
+    if (rcmp_nick(a, b))
         return RL_FIRST_NICK;
     jw = compare_name(as, al, bs, bl);
     if (jw >= JW_HIGH)
@@ -175,7 +182,11 @@ rcmp_last(const char *aa, const struct rfeat *a, const char *ab,
         return RL_MISSING;
     if (a->h[RH_LAST] == b->h[RH_LAST] || a->h[RH_FULL] == b->h[RH_FULL])
         return RL_EXACT;
-    jw = rcmp_jw_max(as, al, bs, bl, afs, af, bfs, bf);
+    /* the keys with the infix only when one has an infix */
+    if (af == al && bf == bl)
+        jw = compare_jaro_winkler(as, al, bs, bl);
+    else
+        jw = rcmp_jw_max(as, al, bs, bl, afs, af, bfs, bf);
     if (jw >= JW_HIGH)
         return RL_LAST_JW92;
     /* a double name holding the other: "jansendevries", "vries" */
@@ -210,12 +221,13 @@ rcmp_addr(const char *aa, const struct rfeat *a, const char *ab,
     int pc = a->h[RH_POSTCODE] != 0 && b->h[RH_POSTCODE] != 0;
     int city = a->h[RH_CITY] != 0 && b->h[RH_CITY] != 0;
     int street = al > 0 && bl > 0;
-    double jw = street ? compare_jaro_winkler(as, al, bs, bl) : 0.0;
+    double jw;
 
     if (a->h[RH_ADDR] != 0 && a->h[RH_ADDR] == b->h[RH_ADDR])
         return RL_EXACT;
     if (a->h[RH_PCNR] != 0 && a->h[RH_PCNR] == b->h[RH_PCNR])
         return RL_ADDR_PCNR;
+    jw = street ? compare_jaro_winkler(as, al, bs, bl) : 0.0;
     if (jw >= JW_STREET && a->housenr != 0 && a->housenr == b->housenr)
         return RL_ADDR_STREET;
     if ((pc && a->h[RH_POSTCODE] == b->h[RH_POSTCODE]) ||

@@ -65,6 +65,7 @@ struct rfeat {
     uint32_t housenr;      /* 0: absent */
     uint32_t initials;     /* letters the first name may be initialled
                               with (nickname_initials) */
+    uint16_t nick[2];      /* nickname groups of its first word; 0: none */
     uint32_t str;          /* offset of its strings in its arena */
     uint8_t len[RS_COUNT];
     uint8_t arena; /* which arena */

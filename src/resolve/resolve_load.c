@@ -177,6 +177,7 @@ load_names(const struct record *r, const unsigned char *hk, struct buf *arena,
     const char *p;
     size_t len, w;
     uint32_t groups[2];
+    size_t ng;
     char init[LIMIT_RESOLVE_STRING];
     size_t ni = 0, i;
     int rc;
@@ -200,7 +201,10 @@ load_names(const struct record *r, const unsigned char *hk, struct buf *arena,
             f->h[RH_FIRST] = load_hash(hk, RH_FIRST, p, w);
             f->h[RH_FCANON] = f->h[RH_FIRST];
             f->initials = nickname_initials(p, w);
-            if (nickname_groups(p, w, groups, 2) > 0)
+            ng = nickname_groups(p, w, groups, 2);
+            for (i = 0; i < ng; i++)
+                f->nick[i] = (uint16_t)groups[i];
+            if (ng > 0)
                 f->h[RH_FCANON] = load_hash(
                     hk, RH_FCANON, (const char *)groups, sizeof(groups[0]));
             if ((rc = load_put(arena, p, len, 0, &f->len[RS_FIRST])) !=

@@ -93,7 +93,7 @@
  * evidence (rcmp_conflict). */
 #define RESOLVE_STRONG_M 0.02
 /* Random pairs of records that u is measured on. */
-#define RESOLVE_U_PAIRS 4000000
+#define RESOLVE_U_PAIRS 1000000
 /* Non-matching candidate pairs at one address needed to learn how a
  * household's records agree. */
 #define RESOLVE_HOUSEHOLD_MIN 1000
