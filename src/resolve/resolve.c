@@ -21,7 +21,9 @@
 #include "resolve_int.h"
 
 #define RESOLVE_THREADS 2
+#define LINK_WITHIN     2    /* a link inside one person already: not kept */
 #define PERSON_MAX      1000 /* records one person may hold */
+#define CMP_AHEAD       16   /* pairs whose records are prefetched ahead */
 
 void
 resolve_why(struct buf *why, const char *fmt, ...)
@@ -37,47 +39,81 @@ resolve_why(struct buf *why, const char *fmt, ...)
     va_end(ap);
 }
 
+static double
+now_seconds(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
 /* ------------------------------------------------------------------ */
 /* Radix sorts.                                                        */
 
-/* Sort v[0..n) (tmp: n more) by value, LSD with 16-bit digits; passes
- * where every value has the same digit are skipped. */
+/* LSD radix sorts with 11-bit digits: 2048 buckets keep the scatter in
+ * the caches, where 16-bit digits (65536 buckets) thrash them on arrays
+ * of millions. Passes where every value has the same digit are
+ * skipped. */
+#define RADIX_BITS   11
+#define RADIX_SIZE   (1u << RADIX_BITS)
+#define RADIX_MASK   (RADIX_SIZE - 1)
+#define RADIX_PASSES ((64 + RADIX_BITS - 1) / RADIX_BITS)
+
+/* The counts of every pass in one read of the keys; 1 when the pass
+ * can be skipped. */
+static int
+radix_counts(size_t cnt[RADIX_PASSES][RADIX_SIZE], size_t n,
+             uint64_t (*key)(const void *, size_t), const void *v,
+             unsigned pass)
+{
+    size_t i;
+
+    (void)key;
+    (void)v;
+    (void)pass;
+    for (i = 0; i < RADIX_SIZE; i++)
+        if (cnt[pass][i] == n)
+            return 1;
+    return 0;
+}
+
+/* A block of RADIX_PASSES * RADIX_SIZE counts. */
+static size_t (*radix_alloc(void))[RADIX_SIZE]
+{
+    return calloc(RADIX_PASSES, sizeof(size_t[RADIX_SIZE]));
+}
+
+/* Sort v[0..n) (tmp: n more) by value. */
 static void
 radix_u64(uint64_t *v, uint64_t *tmp, size_t n)
 {
-    size_t *cnt = calloc(65536, sizeof(size_t));
+    size_t(*cnt)[RADIX_SIZE] = radix_alloc();
     uint64_t *src = v, *dst = tmp, *t;
     unsigned pass;
     size_t i, sum;
 
-    assert(cnt != NULL || n == 0);
-    if (cnt == NULL)
+    if (cnt == NULL || n < 2) {
+        free(cnt);
         return;
-    for (pass = 0; pass < 4; pass++) {
-        unsigned shift = pass * 16;
-        int same = 1;
+    }
+    for (i = 0; i < n; i++)
+        for (pass = 0; pass < RADIX_PASSES; pass++)
+            cnt[pass][(src[i] >> (pass * RADIX_BITS)) & RADIX_MASK]++;
+    for (pass = 0; pass < RADIX_PASSES; pass++) {
+        unsigned shift = pass * RADIX_BITS;
+        size_t *c = cnt[pass];
 
-        memset(cnt, 0, 65536 * sizeof(size_t));
-        for (i = 0; i < n; i++)
-            cnt[(src[i] >> shift) & 0xffff]++;
-        for (i = 0; i < 65536; i++)
-            if (cnt[i] == n) {
-                same = n > 0;
-                break;
-            } else if (cnt[i] != 0) {
-                same = 0;
-                break;
-            }
-        if (n == 0 || same)
+        if (radix_counts(cnt, n, NULL, NULL, pass))
             continue;
-        for (i = 0, sum = 0; i < 65536; i++) {
-            size_t c = cnt[i];
+        for (i = 0, sum = 0; i < RADIX_SIZE; i++) {
+            size_t x = c[i];
 
-            cnt[i] = sum;
-            sum += c;
+            c[i] = sum;
+            sum += x;
         }
         for (i = 0; i < n; i++)
-            dst[cnt[(src[i] >> shift) & 0xffff]++] = src[i];
+            dst[c[(src[i] >> shift) & RADIX_MASK]++] = src[i];
         t = src;
         src = dst;
         dst = t;
@@ -97,27 +133,32 @@ struct bentry {
 static void
 radix_entries(struct bentry *v, struct bentry *tmp, size_t n)
 {
-    size_t *cnt = calloc(65536, sizeof(size_t));
+    size_t(*cnt)[RADIX_SIZE] = radix_alloc();
     struct bentry *src = v, *dst = tmp, *t;
     unsigned pass;
     size_t i, sum;
 
-    if (cnt == NULL)
+    if (cnt == NULL || n < 2) {
+        free(cnt);
         return;
-    for (pass = 0; pass < 4; pass++) {
-        unsigned shift = pass * 16;
+    }
+    for (i = 0; i < n; i++)
+        for (pass = 0; pass < RADIX_PASSES; pass++)
+            cnt[pass][(src[i].key >> (pass * RADIX_BITS)) & RADIX_MASK]++;
+    for (pass = 0; pass < RADIX_PASSES; pass++) {
+        unsigned shift = pass * RADIX_BITS;
+        size_t *c = cnt[pass];
 
-        memset(cnt, 0, 65536 * sizeof(size_t));
-        for (i = 0; i < n; i++)
-            cnt[(src[i].key >> shift) & 0xffff]++;
-        for (i = 0, sum = 0; i < 65536; i++) {
-            size_t c = cnt[i];
+        if (radix_counts(cnt, n, NULL, NULL, pass))
+            continue;
+        for (i = 0, sum = 0; i < RADIX_SIZE; i++) {
+            size_t x = c[i];
 
-            cnt[i] = sum;
-            sum += c;
+            c[i] = sum;
+            sum += x;
         }
         for (i = 0; i < n; i++)
-            dst[cnt[(src[i].key >> shift) & 0xffff]++] = src[i];
+            dst[c[(src[i].key >> shift) & RADIX_MASK]++] = src[i];
         t = src;
         src = dst;
         dst = t;
@@ -145,7 +186,6 @@ enum bkind {
     B_NAME,
     B_LAST_PC,
     B_FIRST_PC,
-    B_DOB_LINIT,
     B_DOB_FINIT,
     B_LAST_FINIT,
     B_FIRST_LINIT,
@@ -171,7 +211,6 @@ static const char *const bkind_names[B_COUNT] = {
     "name",
     "surname_postcode",
     "first_postcode",
-    "birth_surname_initial",
     "birth_first_initial",
     "surname_first_initial",
     "first_surname_initial",
@@ -188,9 +227,8 @@ static const int bkind_tf[B_COUNT] = {
     [B_NID] = RH_NID,     [B_CUST] = RH_CUST,     [B_DOB_LAST] = -1,
     [B_DOB_FULL] = -1,    [B_DOB_FIRST] = -1,     [B_NAME] = -1,
     [B_LAST_PC] = -1,     [B_FIRST_PC] = -1,      [B_DOB] = RH_DOB,
-    [B_FIRST] = RH_FIRST, [B_LAST] = RH_LAST,     [B_DOB_LINIT] = -1,
-    [B_DOB_FINIT] = -1,   [B_LAST_FINIT] = -1,    [B_FIRST_LINIT] = -1,
-    [B_DOB_PC] = -1,
+    [B_FIRST] = RH_FIRST, [B_LAST] = RH_LAST,     [B_DOB_FINIT] = -1,
+    [B_LAST_FINIT] = -1,  [B_FIRST_LINIT] = -1,   [B_DOB_PC] = -1,
 };
 
 /* Kinds that pair records up: all but the single weak fields, whose
@@ -206,7 +244,20 @@ bkind_pairs(enum bkind kind)
 static int
 bkind_weak(enum bkind kind)
 {
-    return kind >= B_DOB_LINIT && kind <= B_FIRST_LINIT;
+    return kind >= B_DOB_FINIT && kind <= B_FIRST_LINIT;
+}
+
+/* The pairs a kind may make: two per record for identifiers (an address
+ * holds a household), one for names, one per two records for the keys
+ * of one letter. */
+static uint64_t
+bkind_budget(enum bkind kind, size_t records)
+{
+    if (bkind_weak(kind))
+        return RESOLVE_KEY_PAIRS * (uint64_t)records / 4;
+    if (kind >= B_DOB_LAST)
+        return RESOLVE_KEY_PAIRS * (uint64_t)records / 2;
+    return RESOLVE_KEY_PAIRS * (uint64_t)records;
 }
 
 /* The first byte of a string of f, as a hash (0: none). */
@@ -271,9 +322,6 @@ bkeys(enum bkind kind, const struct rload *l, const struct rfeat *f,
         break;
     case B_FIRST_PC:
         k[0] = bmix(f->h[RH_FIRST], f->h[RH_POSTCODE], kind);
-        break;
-    case B_DOB_LINIT:
-        k[0] = bmix(f->h[RH_DOB], binitial(l, f, RS_LAST), kind);
         break;
     case B_DOB_FINIT:
         k[0] = bmix(f->h[RH_DOB], binitial(l, f, RS_INIT), kind);
@@ -393,7 +441,7 @@ block_kind(struct block_worker *w, enum bkind kind, struct bentry **ent,
     for (g = 2, total = 0; g <= RESOLVE_BLOCK_MAX; g++)
         total += hist[g] * (g * (g - 1) / 2);
     for (bmax = RESOLVE_BLOCK_MAX;
-         bmax > 2 && total > RESOLVE_KEY_PAIRS * (uint64_t)l->n; bmax--)
+         bmax > 2 && total > bkind_budget(kind, l->n); bmax--)
         total -= hist[bmax] * (bmax * (bmax - 1) / 2);
     w->sh->block_max[kind] = bmax;
 
@@ -442,6 +490,53 @@ block_work(void *arg)
     free(ent);
     free(tmp);
     return NULL;
+}
+
+struct sort_half {
+    uint64_t *v, *tmp;
+    size_t n;
+    pthread_t th;
+};
+
+static void *
+sort_half_work(void *arg)
+{
+    struct sort_half *h = arg;
+
+    radix_u64(h->v, h->tmp, h->n);
+    return NULL;
+}
+
+/* Sort the pairs v[0..n) into tmp (v is scratch after): split by their
+ * first record into two halves, each sorted on its own core. */
+static void
+sort_pairs(uint64_t *v, uint64_t *tmp, size_t n, size_t records)
+{
+    struct sort_half h[2];
+    size_t lo = 0, hi, i;
+
+    for (i = 0; i < n; i++)
+        lo += PAIR_A(v[i]) < records / 2;
+    hi = lo;
+    for (i = 0, lo = 0; i < n; i++) {
+        if (PAIR_A(v[i]) < records / 2)
+            tmp[lo++] = v[i];
+        else
+            tmp[hi++] = v[i];
+    }
+    h[0].v = tmp;
+    h[0].tmp = v;
+    h[0].n = lo;
+    h[1].v = tmp + lo;
+    h[1].tmp = v + lo;
+    h[1].n = n - lo;
+    if (pthread_create(&h[1].th, NULL, sort_half_work, &h[1]) != 0) {
+        sort_half_work(&h[1]);
+        sort_half_work(&h[0]);
+        return;
+    }
+    sort_half_work(&h[0]);
+    pthread_join(h[1].th, NULL);
 }
 
 /* All candidate pairs, sorted and distinct, into *out. */
@@ -510,8 +605,9 @@ block_run(struct rload *l, struct pairvec *out, uint64_t *skipped)
         memset(out, 0, sizeof(*out));
         return TOCSIN_ENOMEM;
     }
-    radix_u64(out->v, tmp, out->n);
-    free(tmp);
+    sort_pairs(out->v, tmp, out->n, l->n);
+    free(out->v);
+    out->v = tmp;
     /* one of each pair: the first, strong when any key was strong */
     for (i = 0, n = 0; i < out->n; i++)
         if (n == 0 || (out->v[n - 1] | 1u) != (out->v[i] | 1u))
@@ -553,8 +649,24 @@ cmp_work(void *arg)
     for (i = j->sp.from; i < j->sp.to; i++) {
         const struct rfeat *a = &l->f[PAIR_A(j->pairs[i])];
         const struct rfeat *b = &l->f[PAIR_B(j->pairs[i])];
-        uint64_t p = rcmp_pattern(rarena(l, a), a, rarena(l, b), b);
+        uint64_t p;
 
+        /* The second records of the pairs are all over memory: ask for
+         * them well before they are needed, then for their strings. */
+        if (i + CMP_AHEAD < j->sp.to) {
+            const char *f =
+                (const char *)&l->f[PAIR_B(j->pairs[i + CMP_AHEAD])];
+            size_t c;
+
+            for (c = 0; c < sizeof(struct rfeat); c += 64)
+                __builtin_prefetch(f + c);
+        }
+        if (i + CMP_AHEAD / 2 < j->sp.to) {
+            const struct rfeat *f = &l->f[PAIR_B(j->pairs[i + CMP_AHEAD / 2])];
+
+            __builtin_prefetch(rarena(l, f) + f->str);
+        }
+        p = rcmp_pattern(rarena(l, a), a, rarena(l, b), b);
         j->pat[i] = p;
         if ((i & 0xffff) == 0)
             atomic_fetch_add(j->done, 0x10000);
@@ -669,13 +781,24 @@ weight_key(float w)
     return ~u;
 }
 
+/* The weight a weight_key() came from. */
+static float
+weight_of_key(uint32_t k)
+{
+    uint32_t u = ~k;
+    float w;
+
+    u = (u & 0x80000000u) ? u & 0x7fffffffu : ~u;
+    memcpy(&w, &u, sizeof(w));
+    return w;
+}
+
 /* ------------------------------------------------------------------ */
 /* Clustering.                                                         */
 
 struct clusters {
     uint32_t *parent, *next, *size, *min;
     float *conf;
-    uint32_t *brands;
 };
 
 static uint32_t
@@ -718,9 +841,14 @@ cl_conflict(const struct rload *l, const struct rmodel *m,
         y = rb;
         do {
             const struct rfeat *b = &l->f[y];
-            uint64_t p = rcmp_pattern(rarena(l, a), a, rarena(l, b), b);
+            uint64_t p;
             int checked = (a->flags & b->flags & RF_NID_CHECKED) != 0;
 
+            if (!rcmp_may_conflict(rarena(l, a), a, rarena(l, b), b)) {
+                y = c->next[y];
+                continue;
+            }
+            p = rcmp_pattern(rarena(l, a), a, rarena(l, b), b);
             if (rcmp_conflict(p, checked, rmodel_score(m, p, a) >= min_weight,
                               strong))
                 return 1;
@@ -760,7 +888,6 @@ state_free(struct resolve_state *st)
     free(st->c.size);
     free(st->c.min);
     free(st->c.conf);
-    free(st->c.brands);
 }
 
 /*
@@ -898,15 +1025,8 @@ resolve_score(struct resolve_state *st, double threshold, int progress)
         }
     radix_u64(keys, tmp, m);
     for (i = 0; i < m; i++) {
-        uint32_t pi = (uint32_t)(keys[i] & 0xffffffffu);
-
-        st->eidx[i] = pi;
-    }
-    /* the weights again, in the new order */
-    for (i = 0; i < m; i++) {
-        const struct rfeat *a = &st->l.f[PAIR_A(st->pairs.v[st->eidx[i]])];
-
-        st->ew[i] = (float)rmodel_score(&st->model, st->pat[st->eidx[i]], a);
+        st->eidx[i] = (uint32_t)(keys[i] & 0xffffffffu);
+        st->ew[i] = weight_of_key((uint32_t)(keys[i] >> 32));
     }
     st->nlinks = m;
     if (getenv("DUMP")) {
@@ -943,19 +1063,14 @@ resolve_cluster(struct resolve_state *st, double min_weight,
     c->size = malloc((n ? n : 1) * sizeof(*c->size));
     c->min = malloc((n ? n : 1) * sizeof(*c->min));
     c->conf = malloc((n ? n : 1) * sizeof(*c->conf));
-    c->brands = malloc((n ? n : 1) * sizeof(*c->brands));
     st->status = malloc(st->nlinks ? st->nlinks : 1);
     if (c->parent == NULL || c->next == NULL || c->size == NULL ||
-        c->min == NULL || c->conf == NULL || c->brands == NULL ||
-        st->status == NULL)
+        c->min == NULL || c->conf == NULL || st->status == NULL)
         return TOCSIN_ENOMEM;
     for (x = 0; x < (uint32_t)n; x++) {
         c->parent[x] = c->next[x] = c->min[x] = x;
         c->size[x] = 1;
         c->conf[x] = 1.0f;
-        c->brands[x] = st->l.f[x].brand > 0 && st->l.f[x].brand <= 32
-                           ? 1u << (st->l.f[x].brand - 1)
-                           : 0;
     }
     for (i = 0; i < st->nlinks; i++) {
         uint64_t pr = st->pairs.v[st->eidx[i]];
@@ -964,7 +1079,7 @@ resolve_cluster(struct resolve_state *st, double min_weight,
         float p = (float)rmodel_probability(&st->model, st->ew[i]);
 
         if (ra == rb) {
-            st->status[i] = STORE_LINK_WITHIN;
+            st->status[i] = LINK_WITHIN;
             continue;
         }
         if (c->size[ra] + c->size[rb] > PERSON_MAX ||
@@ -988,7 +1103,6 @@ resolve_cluster(struct resolve_state *st, double min_weight,
         c->conf[ra] = c->conf[ra] < c->conf[rb] ? c->conf[ra] : c->conf[rb];
         if (p < c->conf[ra])
             c->conf[ra] = p;
-        c->brands[ra] |= c->brands[rb];
         /* splice the two circular member lists */
         {
             uint32_t t = c->next[ra];
@@ -1025,6 +1139,8 @@ link_weights(const struct resolve_state *st, uint64_t pattern,
     }
 }
 
+#define WRITE_CHUNK 4096 /* rows handed to the store at once */
+
 /* Write the persons and links, replacing what was there. */
 static int
 resolve_write(struct casedir *cd, struct resolve_state *st, int progress,
@@ -1033,95 +1149,88 @@ resolve_write(struct casedir *cd, struct resolve_state *st, int progress,
     struct store *s = casedir_store(cd);
     struct clusters *c = &st->c;
     struct progress *prog = NULL;
-    struct buf model;
+    struct store_person_record *pr = NULL;
+    struct store_link *lk = NULL;
+    unsigned char(*wt)[2 * RC_COUNT] = NULL;
     uint64_t *ord = NULL, *tmp = NULL;
-    size_t j;
-    uint32_t x;
+    struct buf model;
+    size_t i, j, n;
     int rc;
 
     buf_init(&model, 1 << 20);
+    pr = malloc(WRITE_CHUNK * sizeof(*pr));
+    lk = malloc(WRITE_CHUNK * sizeof(*lk));
+    wt = malloc(WRITE_CHUNK * sizeof(*wt));
+    ord = malloc((st->nlinks ? st->nlinks : 1) * sizeof(*ord));
+    tmp = malloc((st->nlinks ? st->nlinks : 1) * sizeof(*tmp));
+    if (pr == NULL || lk == NULL || wt == NULL || ord == NULL || tmp == NULL) {
+        rc = TOCSIN_ENOMEM;
+        goto fail;
+    }
     if ((rc = store_resolve_clear(s)) != TOCSIN_OK)
         goto fail;
     if (progress)
         prog = progress_start("resolve: writing", st->l.n + st->nlinks);
-    for (x = 0; x < (uint32_t)st->l.n; x++) {
-        uint32_t r = cl_find(c, x);
+    for (i = 0; i < st->l.n; i += n) {
+        n = st->l.n - i < WRITE_CHUNK ? st->l.n - i : WRITE_CHUNK;
+        for (j = 0; j < n; j++) {
+            uint32_t r = cl_find(c, (uint32_t)(i + j));
 
-        if ((rc = store_person_record_add(s, st->l.f[x].id,
-                                          st->l.f[c->min[r]].id)) != TOCSIN_OK)
-            goto fail;
-        if (r == x) {
-            struct store_person p;
-
-            p.id = st->l.f[c->min[r]].id;
-            p.records = c->size[r];
-            p.brands = (unsigned)__builtin_popcount(c->brands[r]);
-            p.confidence = c->conf[r];
-            if ((rc = store_person_add(s, &p)) != TOCSIN_OK)
-                goto fail;
+            pr[j].record_id = st->l.f[i + j].id;
+            pr[j].person_id = st->l.f[c->min[r]].id;
+            pr[j].confidence = c->conf[r];
         }
-        if ((x & 0xffff) == 0)
-            progress_update(prog, x);
-    }
-    /* in (a, b) order, the table's key: appends, not inserts */
-    ord = malloc((st->nlinks ? st->nlinks : 1) * sizeof(*ord));
-    tmp = malloc((st->nlinks ? st->nlinks : 1) * sizeof(*tmp));
-    if (ord == NULL || tmp == NULL) {
-        rc = TOCSIN_ENOMEM;
-        goto fail;
-    }
-    for (j = 0; j < st->nlinks; j++)
-        ord[j] = (uint64_t)st->eidx[j] << 32 | j;
-    radix_u64(ord, tmp, st->nlinks);
-    for (j = 0; j < st->nlinks; j++) {
-        size_t li = (size_t)(ord[j] & 0xffffffffu);
-        uint64_t pr = st->pairs.v[st->eidx[li]];
-        const struct rfeat *a = &st->l.f[PAIR_A(pr)];
-        const struct rfeat *b = &st->l.f[PAIR_B(pr)];
-        unsigned char w[2 * RC_COUNT];
-        struct store_link lk;
-
-        link_weights(st, st->pat[st->eidx[li]], a, w);
-        lk.a = a->id;
-        lk.b = b->id;
-        lk.status = st->status[li];
-        lk.weight = st->ew[li];
-        lk.probability = rmodel_probability(&st->model, st->ew[li]);
-        lk.levels = st->pat[st->eidx[li]];
-        lk.weights = w;
-        lk.weights_len = sizeof(w);
-        if ((rc = store_link_add(s, &lk)) != TOCSIN_OK)
+        if ((rc = store_person_records_add(s, pr, n)) != TOCSIN_OK)
             goto fail;
-        if ((j & 0xffff) == 0)
-            progress_update(prog, st->l.n + j);
+        progress_update(prog, i + n);
+    }
+
+    /* the links that joined or were refused, in (a, b) order */
+    for (i = 0, n = 0; i < st->nlinks; i++)
+        if (st->status[i] != LINK_WITHIN)
+            ord[n++] = (uint64_t)st->eidx[i] << 32 | i;
+    radix_u64(ord, tmp, n);
+    for (i = 0; i < n; i += j) {
+        size_t m = n - i < WRITE_CHUNK ? n - i : WRITE_CHUNK;
+
+        for (j = 0; j < m; j++) {
+            size_t li = (size_t)(ord[i + j] & 0xffffffffu);
+            uint64_t p = st->pairs.v[st->eidx[li]];
+            const struct rfeat *a = &st->l.f[PAIR_A(p)];
+
+            link_weights(st, st->pat[st->eidx[li]], a, wt[j]);
+            lk[j].a = a->id;
+            lk[j].b = st->l.f[PAIR_B(p)].id;
+            lk[j].status = st->status[li];
+            lk[j].weight = st->ew[li];
+            lk[j].probability = rmodel_probability(&st->model, st->ew[li]);
+            lk[j].levels = st->pat[st->eidx[li]];
+            lk[j].weights = wt[j];
+            lk[j].weights_len = sizeof(wt[j]);
+        }
+        if ((rc = store_links_add(s, lk, m)) != TOCSIN_OK)
+            goto fail;
+        progress_update(prog, st->l.n + i + m);
     }
     if ((rc = store_resolve_indexes(s)) != TOCSIN_OK ||
         (rc = rmodel_json(&st->model, &model)) != TOCSIN_OK ||
         (rc = store_meta_set(s, "resolve_model", buf_str(&model))) !=
             TOCSIN_OK)
         goto fail;
-    progress_end(prog);
-    buf_free(&model);
-    free(ord);
-    free(tmp);
-    return TOCSIN_OK;
+    rc = TOCSIN_OK;
+    goto out;
 fail:
-    progress_end(prog);
-    buf_free(&model);
-    free(ord);
-    free(tmp);
     resolve_why(why, "writing the persons: %s",
                 rc == TOCSIN_EDB ? store_errmsg(s) : tocsin_strerror(rc));
+out:
+    progress_end(prog);
+    buf_free(&model);
+    free(pr);
+    free(lk);
+    free(wt);
+    free(ord);
+    free(tmp);
     return rc;
-}
-
-static double
-now_seconds(void)
-{
-    struct timespec ts;
-
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
 int

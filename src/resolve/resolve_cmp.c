@@ -330,3 +330,17 @@ rcmp_conflict(uint64_t pattern, int nid_checked, int linkable, unsigned strong)
     /* otherwise the pair's own evidence decides */
     return !linkable;
 }
+
+int
+rcmp_may_conflict(const char *aa, const struct rfeat *a, const char *ab,
+                  const struct rfeat *b)
+{
+    unsigned first;
+
+    if (compare_dates(a->dob, b->dob) == COMPARE_DATE_DIFFERENT)
+        return 1;
+    if (a->h[RH_NID] != 0 && b->h[RH_NID] != 0 && a->h[RH_NID] != b->h[RH_NID])
+        return 1;
+    first = rcmp_first(aa, a, ab, b);
+    return first == RL_FIRST_DIFF || first == RL_FIRST_OTHER;
+}

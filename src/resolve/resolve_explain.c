@@ -326,8 +326,6 @@ link_status(int status)
     switch (status) {
     case STORE_LINK_JOINED:
         return "joined";
-    case STORE_LINK_WITHIN:
-        return "supports";
     default:
         return "REFUSED (contradicting evidence)";
     }

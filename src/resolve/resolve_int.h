@@ -190,6 +190,11 @@ uint64_t rcmp_pattern(const char *aa, const struct rfeat *a, const char *ab,
 int rcmp_conflict(uint64_t pattern, int nid_checked, int linkable,
                   unsigned strong);
 
+/* 0 when two records cannot conflict (rcmp_conflict would say 0 whatever
+ * else they hold): a cheap test before the whole pattern. */
+int rcmp_may_conflict(const char *aa, const struct rfeat *a, const char *ab,
+                      const struct rfeat *b);
+
 /* Names of comparisons and levels, for explain and the model. */
 const char *rcmp_name(enum rcmp k);
 const char *rcmp_level_name(enum rcmp k, unsigned level);
@@ -215,6 +220,9 @@ struct rmodel {
      * household (used when household is set: enough such pairs) */
     double u_hh[RC_COUNT][RL_MAX];
     double w_hh[RC_COUNT][RL_MAX];
+    /* log2(m_exact * (records - 1)): exact agreement on a value that c
+     * other records hold weighs this minus log2(c) */
+    double w_exact[RC_COUNT];
     double household_pairs;
     int household;
     unsigned iterations;

@@ -57,7 +57,7 @@ struct load_worker {
     struct load_shared *sh;
     int index;
     struct buf arena;
-    struct buf plain, scratch, ctx;
+    struct buf plain, scratch;
     pthread_t th;
 };
 
@@ -276,9 +276,9 @@ load_address(const struct record *r, const unsigned char *hk,
         f->housenr = v;
     }
     if (f->h[RH_POSTCODE] != 0 && f->housenr != 0) {
-        int w = snprintf(key + n, sizeof(key) - n, "|%u|", f->housenr);
-
-        n += (size_t)w;
+        key[n++] = '|';
+        memcpy(key + n, &f->housenr, sizeof(f->housenr));
+        n += sizeof(f->housenr);
         f->h[RH_PCNR] = load_hash(hk, RH_PCNR, key, n);
         if (load_val(r, FIELD_HOUSE_NUMBER_SUFFIX, &sfx, &sl))
             for (i = 0; i < sl && n < sizeof(key); i++)
@@ -340,12 +340,9 @@ load_record(const struct record *r, const unsigned char *hk, struct buf *arena,
         (rc = load_address(r, hk, arena, scratch, f)) != TOCSIN_OK)
         return rc;
     f->dob = load_date(r);
-    if (f->dob != 0) {
-        char d[12];
-        int n = snprintf(d, sizeof(d), "%u", f->dob);
-
-        f->h[RH_DOB] = load_hash(hk, RH_DOB, d, (size_t)n);
-    }
+    if (f->dob != 0)
+        f->h[RH_DOB] =
+            load_hash(hk, RH_DOB, (const char *)&f->dob, sizeof(f->dob));
     if (load_val(r, FIELD_EMAIL, &p, &len) &&
         !(r->flags[FIELD_EMAIL] & RECORD_INVALID) &&
         email_key(p, len, scratch) == TOCSIN_OK)
@@ -389,6 +386,23 @@ rload_features(const struct record *r, const unsigned char *key,
     return load_record(r, key, arena, scratch, f);
 }
 
+/* "record:ID", the context records are sealed with (ingest.c). */
+static void
+load_context(char out[32], int64_t id)
+{
+    char num[24];
+    size_t n = sizeof(num);
+    uint64_t v = (uint64_t)id;
+
+    do {
+        num[--n] = (char)('0' + v % 10);
+        v /= 10;
+    } while (v != 0);
+    memcpy(out, "record:", 7);
+    memcpy(out + 7, num + n, sizeof(num) - n);
+    out[7 + sizeof(num) - n] = '\0';
+}
+
 /* One sealed record of a batch into its features. */
 static int
 load_one(struct load_worker *w, struct load_batch *b, size_t i)
@@ -396,16 +410,13 @@ load_one(struct load_worker *w, struct load_batch *b, size_t i)
     struct load_shared *sh = w->sh;
     struct rfeat *f = &sh->out->f[b->first + i];
     struct record r;
+    char ctx[32];
     int rc;
 
-    buf_reset(&w->ctx);
     buf_reset(&w->plain);
-    if ((rc = buf_printf(&w->ctx, "record:%lld", (long long)b->id[i])) !=
-        TOCSIN_OK)
-        return rc;
-    rc =
-        seal_decrypt(sh->seal, buf_str(&w->ctx), buf_str(&b->data) + b->off[i],
-                     b->off[i + 1] - b->off[i], &w->plain);
+    load_context(ctx, b->id[i]);
+    rc = seal_decrypt(sh->seal, ctx, buf_str(&b->data) + b->off[i],
+                      b->off[i + 1] - b->off[i], &w->plain);
     if (rc != TOCSIN_OK)
         return rc;
     if ((rc = record_decode(buf_str(&w->plain), buf_len(&w->plain), &r)) !=
@@ -418,8 +429,8 @@ load_one(struct load_worker *w, struct load_batch *b, size_t i)
     if (rc == TOCSIN_OK && buf_len(&w->arena) > UINT32_MAX)
         rc = TOCSIN_ELIMIT;
 out:
-    buf_wipe(&w->plain);
-    buf_wipe(&w->scratch);
+    buf_scrub(&w->plain);
+    buf_scrub(&w->scratch);
     return rc;
 }
 
@@ -461,7 +472,7 @@ load_work(void *arg)
             sh->fail_id = b->id[i - 1];
         }
         sh->loaded += b->n;
-        buf_wipe(&b->data);
+        buf_reset(&b->data); /* ciphertext: nothing to wipe */
         b->state = 0;
         pthread_cond_broadcast(&sh->cv);
         pthread_mutex_unlock(&sh->mu);
@@ -598,7 +609,6 @@ rload_run(struct casedir *c, int progress, struct rload *out, struct buf *why)
         buf_init(&w[k].arena, (size_t)UINT32_MAX);
         buf_init(&w[k].plain, SIZE_MAX);
         buf_init(&w[k].scratch, SIZE_MAX);
-        buf_init(&w[k].ctx, 64);
     }
     for (k = 0; k < LOAD_WORKERS; k++) {
         if (pthread_create(&w[k].th, NULL, load_work, &w[k]) != 0)
@@ -649,7 +659,6 @@ join:
 
         buf_wipe(&w[k].plain);
         buf_wipe(&w[k].scratch);
-        buf_free(&w[k].ctx);
         if (buf_len(&w[k].arena) == 0) {
             buf_free(&w[k].arena);
             out->arena[k] = calloc(1, 1);

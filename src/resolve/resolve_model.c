@@ -10,6 +10,7 @@
  * the estimates. A small pseudo-count keeps every probability above 0.
  */
 #include <math.h>
+#include <pthread.h>
 #include <string.h>
 
 #include "resolve_int.h"
@@ -20,6 +21,18 @@
 #define EM_LAMBDA0  0.3  /* candidate pairs are rich in matches */
 #define EM_M_EXACT0 0.85 /* P(exact | match) to start from */
 #define U_PSEUDO    0.5  /* pseudo-count of random-pair levels */
+#define LOG2_TABLE  4096 /* counts whose log2 is looked up */
+
+static double model_log2_tab[LOG2_TABLE];
+
+static void
+model_log2_init(void)
+{
+    unsigned i;
+
+    for (i = 1; i < LOG2_TABLE; i++)
+        model_log2_tab[i] = log2((double)i);
+}
 
 /* The start: u from how often each level occurs among all the pairs
  * (mostly non-matches), m leaning to agreement. */
@@ -214,6 +227,10 @@ rmodel_set_u(struct rmodel *m, const uint64_t cnt[RC_COUNT][RL_MAX],
     }
     m->u_pairs = npairs;
     m->records = records;
+    for (k = 0; k < RC_COUNT; k++)
+        m->w_exact[k] = records > 1
+                            ? log2(m->m[k][RL_EXACT] * ((double)records - 1))
+                            : m->w[k][RL_EXACT];
     m->lambda_candidates = m->lambda;
     /* every match is among the candidates (what blocking misses cannot
      * be linked anyway) */
@@ -224,6 +241,22 @@ rmodel_set_u(struct rmodel *m, const uint64_t cnt[RC_COUNT][RL_MAX],
     if (m->lambda > 0.5)
         m->lambda = 0.5;
     em_weights(m);
+}
+
+/* log2 of a count, at least 1: from a table for the common small
+ * counts (a value held by a few records). */
+static double
+model_log2_count(uint32_t c)
+{
+    static pthread_once_t once = PTHREAD_ONCE_INIT;
+
+    if (c <= 1)
+        return 0.0;
+    if (c >= LOG2_TABLE)
+        return log2((double)c);
+    if (pthread_once(&once, model_log2_init) != 0)
+        return log2((double)c);
+    return model_log2_tab[c];
 }
 
 double
@@ -237,11 +270,8 @@ rmodel_weight(const struct rmodel *m, enum rcmp k, uint64_t pattern,
     if (m->household && k != RC_ADDR && em_same_address(pattern))
         return m->w_hh[k][level];
     /* exact agreement on a value: how likely another record holds it */
-    if (level == RL_EXACT && t >= 0 && a->tf[t] > 0 && m->records > 1) {
-        double c = a->tf[t] > 1 ? (double)(a->tf[t] - 1) : 1.0;
-
-        return log2(m->m[k][RL_EXACT] * ((double)m->records - 1) / c);
-    }
+    if (level == RL_EXACT && t >= 0 && a->tf[t] > 0 && m->records > 1)
+        return m->w_exact[k] - model_log2_count(a->tf[t] - 1);
     return m->w[k][level];
 }
 

@@ -1,5 +1,8 @@
 #include "record.h"
 
+/* Columns record_decode() keeps the place of. */
+#define RECORD_FAST_COLS 64
+
 #include <string.h>
 
 #define RECORD_VERSION 1
@@ -153,6 +156,10 @@ int
 record_decode(const void *data, size_t len, struct record *r)
 {
     const unsigned char *p = data, *end = p + len;
+    /* where the first columns start, so that a field that refers to its
+     * column is found without walking the columns again */
+    const unsigned char *colp[RECORD_FAST_COLS];
+    uint64_t coll[RECORD_FAST_COLS];
     uint64_t flags, n, ncols, k;
     int f, rc;
 
@@ -166,6 +173,10 @@ record_decode(const void *data, size_t len, struct record *r)
         if (record_get_uint(&p, end, &n) != 0 ||
             (n > 0 && n - 1 > (uint64_t)(end - p)))
             return TOCSIN_EFORMAT;
+        if (k < RECORD_FAST_COLS) {
+            colp[k] = p;
+            coll[k] = n;
+        }
         if (n > 0)
             p += n - 1;
     }
@@ -182,10 +193,17 @@ record_decode(const void *data, size_t len, struct record *r)
         if (flags & RECORD_SAME) {
             if (n >= ncols)
                 return TOCSIN_EFORMAT;
-            rc = record_seek(r->cols, r->cols + r->cols_len, (size_t)n,
-                             &r->val[f], &r->len[f]);
-            if (rc != 1)
-                return TOCSIN_EFORMAT; /* a reference to an absent column */
+            if (n < RECORD_FAST_COLS) {
+                if (coll[n] == 0)
+                    return TOCSIN_EFORMAT; /* an absent column */
+                r->val[f] = (const char *)colp[n];
+                r->len[f] = (size_t)(coll[n] - 1);
+            } else {
+                rc = record_seek(r->cols, r->cols + r->cols_len, (size_t)n,
+                                 &r->val[f], &r->len[f]);
+                if (rc != 1)
+                    return TOCSIN_EFORMAT; /* an absent column */
+            }
             r->flags[f] = (uint32_t)(flags & ~RECORD_SAME);
             continue;
         }

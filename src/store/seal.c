@@ -293,30 +293,30 @@ seal_decrypt(const struct seal *s, const char *context, const void *box,
              size_t len, struct buf *out)
 {
     const unsigned char *b = box;
-    unsigned char *plain;
     unsigned long long plen;
+    size_t start = buf_len(out), n;
+    char *plain;
     int rc;
 
     if (len < SEAL_NONCE + SEAL_TAG)
         return TOCSIN_ECRYPTO;
-    if (len - SEAL_NONCE - SEAL_TAG > LIMIT_SEAL_PLAIN)
+    n = len - SEAL_NONCE - SEAL_TAG;
+    if (n > LIMIT_SEAL_PLAIN)
         return TOCSIN_ELIMIT;
-    /* +1: malloc(0) may return NULL for an empty plaintext. */
-    plain = malloc(len - SEAL_NONCE - SEAL_TAG + 1);
-    if (plain == NULL)
-        return TOCSIN_ENOMEM;
+    /* straight into the caller's buffer: no copy of the plaintext left
+     * behind elsewhere */
+    if ((rc = buf_extend(out, n, &plain)) != TOCSIN_OK)
+        return rc;
     if (crypto_aead_xchacha20poly1305_ietf_decrypt(
-            plain, &plen, NULL, b + SEAL_NONCE, len - SEAL_NONCE,
-            (const unsigned char *)context, strlen(context), b,
-            s->keys->encrypt) != 0) {
-        rc = TOCSIN_ECRYPTO;
-        goto out;
+            (unsigned char *)plain, &plen, NULL, b + SEAL_NONCE,
+            len - SEAL_NONCE, (const unsigned char *)context, strlen(context),
+            b, s->keys->encrypt) != 0) {
+        sodium_memzero(plain, n);
+        buf_truncate(out, start);
+        return TOCSIN_ECRYPTO;
     }
-    rc = buf_append(out, plain, (size_t)plen);
-out:
-    sodium_memzero(plain, len - SEAL_NONCE - SEAL_TAG + 1);
-    free(plain);
-    return rc;
+    buf_truncate(out, start + (size_t)plen);
+    return TOCSIN_OK;
 }
 
 void

@@ -95,18 +95,16 @@ static const char *const store_migrations[] = {
     "CREATE INDEX rejects_source ON rejects(source_id);\n",
 
     /* 3: resolve: which records are one person, and the links that made
-     * them so (for explain). Rebuilt whole by every resolve; the index on
-     * person_records(person_id) is made after the bulk load. */
+     * them so (for explain). Rebuilt whole by every resolve; the indexes
+     * are made after the bulk load (store_resolve_indexes). */
     "CREATE TABLE person_records(\n"
     "    record_id INTEGER PRIMARY KEY,\n" /* records.id */
-    "    person_id INTEGER NOT NULL\n"     /* persons.id */
+    "    person_id INTEGER NOT NULL,\n"    /* its smallest record id */
+    "    confidence REAL NOT NULL\n"       /* the person's: the lowest
+                                             probability of its links */
     ");\n"
-    "CREATE TABLE persons(\n"
-    "    id INTEGER PRIMARY KEY,\n" /* the smallest record id of the person */
-    "    records INTEGER NOT NULL,\n"
-    "    brands INTEGER NOT NULL,\n" /* distinct brands among its records */
-    "    confidence REAL NOT NULL\n" /* lowest probability of its links */
-    ");\n"
+    "CREATE VIEW persons AS SELECT person_id AS id, count(*) AS records,"
+    " min(confidence) AS confidence FROM person_records GROUP BY person_id;\n"
     "CREATE TABLE links(\n"
     "    a INTEGER NOT NULL,\n" /* records.id, a < b */
     "    b INTEGER NOT NULL,\n"
@@ -116,8 +114,7 @@ static const char *const store_migrations[] = {
     "    levels INTEGER NOT NULL,\n" /* comparison levels, 4 bits each */
     "    weights BLOB NOT NULL,\n"   /* per comparison: int16 centibits */
     "    PRIMARY KEY(a, b)\n"
-    ") WITHOUT ROWID;\n"
-    "CREATE INDEX links_b ON links(b);\n",
+    ") WITHOUT ROWID;\n",
 };
 
 #define STORE_NMIGRATIONS                                                     \

@@ -223,24 +223,31 @@ store_record_get(struct store *s, int64_t id,
 /* Empty the resolve tables and drop their indexes. */
 TOCSIN_MUST_CHECK int store_resolve_clear(struct store *s);
 
+/* A record's person: the person's number (its smallest record id) and
+ * how sure the resolution is of it (the lowest match probability of the
+ * links that made it; 1 for a person of one record). */
+struct store_person_record {
+    int64_t record_id, person_id;
+    double confidence;
+};
+/* Add n rows (in record order, for speed). */
 TOCSIN_MUST_CHECK int
-store_person_record_add(struct store *s, int64_t record_id, int64_t person_id);
+store_person_records_add(struct store *s, const struct store_person_record *v,
+                         size_t n);
 
+/* A person: the persons view. */
 struct store_person {
     int64_t id;
     uint64_t records;
-    unsigned brands;
+    unsigned brands; /* distinct brands among its records */
     double confidence;
 };
-TOCSIN_MUST_CHECK int store_person_add(struct store *s,
-                                       const struct store_person *p);
 
 /* What became of a link between two records. */
 enum store_link_status {
     STORE_LINK_REFUSED = 0, /* above the threshold, but the two persons
                                hold contradicting evidence */
     STORE_LINK_JOINED = 1,  /* joined two records' persons into one */
-    STORE_LINK_WITHIN = 2,  /* both were already one person: support */
 };
 
 struct store_link {
@@ -251,8 +258,9 @@ struct store_link {
     const void *weights; /* per comparison: int16 centibits, LE */
     size_t weights_len;
 };
-TOCSIN_MUST_CHECK int store_link_add(struct store *s,
-                                     const struct store_link *l);
+/* Add n links. */
+TOCSIN_MUST_CHECK int store_links_add(struct store *s,
+                                      const struct store_link *l, size_t n);
 
 /* Index the resolve tables after the bulk load. */
 TOCSIN_MUST_CHECK int store_resolve_indexes(struct store *s);

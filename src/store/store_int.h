@@ -11,6 +11,10 @@
 #include "../util/limits.h"
 #include "store.h"
 
+/* Rows per statement of a bulk insert: one statement per row is most of
+ * the cost of a bulk load. */
+#define STORE_BULK_ROWS 64
+
 /* Statements prepared once and kept for the life of the connection. */
 enum store_stmt {
     STORE_META_GET,
@@ -19,9 +23,10 @@ enum store_stmt {
     STORE_RUN_END,
     STORE_RECORD_ADD,
     STORE_REJECT_ADD,
-    STORE_PERSON_RECORD_ADD,
-    STORE_PERSON_ADD,
+    STORE_PERSON_RECORD_ADD,   /* one row */
+    STORE_PERSON_RECORD_ADD_N, /* STORE_BULK_ROWS rows */
     STORE_LINK_ADD,
+    STORE_LINK_ADD_N,
     STORE_NSTMT
 };
 

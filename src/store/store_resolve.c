@@ -148,84 +148,137 @@ int
 store_resolve_clear(struct store *s)
 {
     return store_exec(s, "DROP INDEX IF EXISTS person_records_person;"
+                         "DROP INDEX IF EXISTS links_b;"
                          "DELETE FROM person_records;"
-                         "DELETE FROM persons;"
                          "DELETE FROM links;");
 }
 
 int
 store_resolve_indexes(struct store *s)
 {
-    return store_exec(s, "CREATE INDEX IF NOT EXISTS person_records_person"
-                         " ON person_records(person_id)");
-}
+    /* a bulk index build: sorter threads and a larger cache, then back */
+    int rc = store_exec(s, "PRAGMA threads = 2; PRAGMA cache_size = -524288;"
+                           "CREATE INDEX IF NOT EXISTS person_records_person"
+                           " ON person_records(person_id);"
+                           "CREATE INDEX IF NOT EXISTS links_b ON links(b)");
 
-int
-store_person_record_add(struct store *s, int64_t record_id, int64_t person_id)
-{
-    sqlite3_stmt *st;
-    int rc;
-
-    rc = store_prepare(s, &s->stmt[STORE_PERSON_RECORD_ADD],
-                       "INSERT INTO person_records(record_id, person_id)"
-                       " VALUES(?1, ?2)");
-    if (rc != TOCSIN_OK)
-        return rc;
-    st = s->stmt[STORE_PERSON_RECORD_ADD];
-    if (sqlite3_bind_int64(st, 1, record_id) != SQLITE_OK ||
-        sqlite3_bind_int64(st, 2, person_id) != SQLITE_OK ||
-        sqlite3_step(st) != SQLITE_DONE)
-        rc = store_fail(s, TOCSIN_EDB);
-    store_done(st);
+    if (store_exec(s, "PRAGMA threads = 0; PRAGMA cache_size = -65536") !=
+            TOCSIN_OK &&
+        rc == TOCSIN_OK)
+        rc = TOCSIN_EDB;
     return rc;
 }
 
-int
-store_person_add(struct store *s, const struct store_person *p)
+/* "INSERT INTO table(cols) VALUES(?,...),(?,...)...": rows rows of
+ * ncols values, into out. */
+static void
+store_bulk_sql(char *out, size_t size, const char *head, int ncols, int rows)
 {
-    sqlite3_stmt *st;
+    size_t n = (size_t)snprintf(out, size, "%s VALUES", head);
+    int r, c;
+
+    for (r = 0; r < rows && n + 4 * (size_t)ncols + 4 < size; r++) {
+        out[n++] = r > 0 ? ',' : ' ';
+        out[n++] = '(';
+        for (c = 0; c < ncols; c++) {
+            if (c > 0)
+                out[n++] = ',';
+            out[n++] = '?';
+        }
+        out[n++] = ')';
+    }
+    out[n] = '\0';
+}
+
+/* The statement for one row or for STORE_BULK_ROWS rows. */
+static int
+store_bulk_stmt(struct store *s, enum store_stmt one, enum store_stmt many,
+                const char *head, int ncols, int bulk, sqlite3_stmt **st)
+{
+    char sql[STORE_BULK_ROWS * 24 + 256];
+    enum store_stmt slot = bulk ? many : one;
     int rc;
 
-    rc = store_prepare(s, &s->stmt[STORE_PERSON_ADD],
-                       "INSERT INTO persons(id, records, brands, confidence)"
-                       " VALUES(?1, ?2, ?3, ?4)");
-    if (rc != TOCSIN_OK)
-        return rc;
-    st = s->stmt[STORE_PERSON_ADD];
-    if (sqlite3_bind_int64(st, 1, p->id) != SQLITE_OK ||
-        sqlite3_bind_int64(st, 2, (sqlite3_int64)p->records) != SQLITE_OK ||
-        sqlite3_bind_int64(st, 3, p->brands) != SQLITE_OK ||
-        sqlite3_bind_double(st, 4, p->confidence) != SQLITE_OK ||
-        sqlite3_step(st) != SQLITE_DONE)
-        rc = store_fail(s, TOCSIN_EDB);
-    store_done(st);
-    return rc;
+    if (s->stmt[slot] == NULL) {
+        store_bulk_sql(sql, sizeof(sql), head, ncols,
+                       bulk ? STORE_BULK_ROWS : 1);
+        if ((rc = store_prepare(s, &s->stmt[slot], sql)) != TOCSIN_OK)
+            return rc;
+    }
+    *st = s->stmt[slot];
+    return TOCSIN_OK;
 }
 
 int
-store_link_add(struct store *s, const struct store_link *l)
+store_person_records_add(struct store *s, const struct store_person_record *v,
+                         size_t n)
 {
     sqlite3_stmt *st;
-    int rc;
+    size_t i, k, rows;
+    int rc, col;
 
-    rc = store_prepare(s, &s->stmt[STORE_LINK_ADD],
-                       "INSERT INTO links(a, b, status, weight, probability,"
-                       " levels, weights) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7)");
-    if (rc != TOCSIN_OK)
-        return rc;
-    st = s->stmt[STORE_LINK_ADD];
-    if (sqlite3_bind_int64(st, 1, l->a) != SQLITE_OK ||
-        sqlite3_bind_int64(st, 2, l->b) != SQLITE_OK ||
-        sqlite3_bind_int(st, 3, l->status) != SQLITE_OK ||
-        sqlite3_bind_double(st, 4, l->weight) != SQLITE_OK ||
-        sqlite3_bind_double(st, 5, l->probability) != SQLITE_OK ||
-        sqlite3_bind_int64(st, 6, (sqlite3_int64)l->levels) != SQLITE_OK ||
-        sqlite3_bind_blob(st, 7, l->weights, (int)l->weights_len,
-                          SQLITE_STATIC) != SQLITE_OK ||
-        sqlite3_step(st) != SQLITE_DONE)
-        rc = store_fail(s, TOCSIN_EDB);
-    store_done(st);
-    return rc;
+    for (i = 0; i < n; i += rows) {
+        rows = n - i >= STORE_BULK_ROWS ? STORE_BULK_ROWS : 1;
+        rc = store_bulk_stmt(s, STORE_PERSON_RECORD_ADD,
+                             STORE_PERSON_RECORD_ADD_N,
+                             "INSERT INTO person_records(record_id,"
+                             " person_id, confidence)",
+                             3, rows > 1, &st);
+        if (rc != TOCSIN_OK)
+            return rc;
+        for (k = 0, col = 1; k < rows; k++) {
+            const struct store_person_record *p = &v[i + k];
+
+            if (sqlite3_bind_int64(st, col++, p->record_id) != SQLITE_OK ||
+                sqlite3_bind_int64(st, col++, p->person_id) != SQLITE_OK ||
+                sqlite3_bind_double(st, col++, p->confidence) != SQLITE_OK)
+                break;
+        }
+        if (k < rows || sqlite3_step(st) != SQLITE_DONE)
+            rc = store_fail(s, TOCSIN_EDB);
+        sqlite3_reset(st);
+        if (rc != TOCSIN_OK)
+            return rc;
+    }
+    return TOCSIN_OK;
+}
+
+int
+store_links_add(struct store *s, const struct store_link *l, size_t n)
+{
+    sqlite3_stmt *st;
+    size_t i, k, rows;
+    int rc, col;
+
+    for (i = 0; i < n; i += rows) {
+        rows = n - i >= STORE_BULK_ROWS ? STORE_BULK_ROWS : 1;
+        rc = store_bulk_stmt(s, STORE_LINK_ADD, STORE_LINK_ADD_N,
+                             "INSERT INTO links(a, b, status, weight,"
+                             " probability, levels, weights)",
+                             7, rows > 1, &st);
+        if (rc != TOCSIN_OK)
+            return rc;
+        for (k = 0, col = 1; k < rows; k++) {
+            const struct store_link *p = &l[i + k];
+
+            if (sqlite3_bind_int64(st, col++, p->a) != SQLITE_OK ||
+                sqlite3_bind_int64(st, col++, p->b) != SQLITE_OK ||
+                sqlite3_bind_int(st, col++, p->status) != SQLITE_OK ||
+                sqlite3_bind_double(st, col++, p->weight) != SQLITE_OK ||
+                sqlite3_bind_double(st, col++, p->probability) != SQLITE_OK ||
+                sqlite3_bind_int64(st, col++, (sqlite3_int64)p->levels) !=
+                    SQLITE_OK ||
+                sqlite3_bind_blob(st, col++, p->weights, (int)p->weights_len,
+                                  SQLITE_STATIC) != SQLITE_OK)
+                break;
+        }
+        if (k < rows || sqlite3_step(st) != SQLITE_DONE)
+            rc = store_fail(s, TOCSIN_EDB);
+        sqlite3_reset(st);
+        if (rc != TOCSIN_OK)
+            return rc;
+    }
+    return TOCSIN_OK;
 }
 
 int
@@ -264,26 +317,25 @@ store_person_get(struct store *s, int64_t person_id, struct store_person *p)
     int rc = TOCSIN_OK;
 
     if (sqlite3_prepare_v2(s->db,
-                           "SELECT id, records, brands, confidence"
-                           " FROM persons WHERE id = ?1",
+                           "SELECT count(*), min(p.confidence),"
+                           " count(DISTINCT r.brand) FROM person_records p"
+                           " JOIN records r ON r.id = p.record_id"
+                           " WHERE p.person_id = ?1",
                            -1, &st, NULL) != SQLITE_OK ||
         sqlite3_bind_int64(st, 1, person_id) != SQLITE_OK) {
         rc = store_fail(s, TOCSIN_EDB);
         goto out;
     }
-    switch (sqlite3_step(st)) {
-    case SQLITE_ROW:
-        p->id = sqlite3_column_int64(st, 0);
-        p->records = (uint64_t)sqlite3_column_int64(st, 1);
-        p->brands = (unsigned)sqlite3_column_int64(st, 2);
-        p->confidence = sqlite3_column_double(st, 3);
-        break;
-    case SQLITE_DONE:
-        rc = TOCSIN_ENOENT;
-        break;
-    default:
+    if (sqlite3_step(st) != SQLITE_ROW) {
         rc = store_fail(s, TOCSIN_EDB);
+        goto out;
     }
+    p->id = person_id;
+    p->records = (uint64_t)sqlite3_column_int64(st, 0);
+    p->confidence = sqlite3_column_double(st, 1);
+    p->brands = (unsigned)sqlite3_column_int64(st, 2);
+    if (p->records == 0)
+        rc = TOCSIN_ENOENT;
 out:
     sqlite3_finalize(st);
     return rc;

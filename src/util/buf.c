@@ -38,6 +38,14 @@ buf_wipe(struct buf *b)
 }
 
 void
+buf_scrub(struct buf *b)
+{
+    if (b->data != NULL)
+        explicit_bzero(b->data, b->len);
+    buf_reset(b);
+}
+
+void
 buf_reset(struct buf *b)
 {
     b->len = 0;

@@ -34,6 +34,10 @@ void buf_wipe(struct buf *b);
 /* Empty the buffer, keeping its memory. */
 void buf_reset(struct buf *b);
 
+/* Zero the bytes the buffer held and empty it, keeping its memory (for
+ * a buffer reused for one secret after another). */
+void buf_scrub(struct buf *b);
+
 /* Append bytes; TOCSIN_ELIMIT past the maximum, TOCSIN_ENOMEM. */
 TOCSIN_MUST_CHECK int buf_append(struct buf *b, const void *p, size_t n);
 TOCSIN_MUST_CHECK int buf_appends(struct buf *b, const char *s);
