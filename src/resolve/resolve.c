@@ -168,6 +168,40 @@ radix_entries(struct bentry *v, struct bentry *tmp, size_t n)
     free(cnt);
 }
 
+/* The part of a job that split_run() fills: first in every job. */
+struct span {
+    size_t from, to;
+    pthread_t th;
+};
+
+/* Run fn over [0, n) split between the threads; jobs is an array of
+ * RESOLVE_THREADS jobs of stride bytes, each starting with a struct span. */
+static void
+split_run(void *jobs, size_t stride, size_t n, void *(*fn)(void *))
+{
+    int k, started = 0;
+
+    for (k = 0; k < RESOLVE_THREADS; k++) {
+        struct span *sp = (struct span *)((char *)jobs + stride * (size_t)k);
+
+        sp->from = n * (size_t)k / RESOLVE_THREADS;
+        sp->to = n * (size_t)(k + 1) / RESOLVE_THREADS;
+    }
+    for (k = 1; k < RESOLVE_THREADS; k++) {
+        struct span *sp = (struct span *)((char *)jobs + stride * (size_t)k);
+
+        if (pthread_create(&sp->th, NULL, fn, sp) != 0)
+            break;
+        started++;
+    }
+    fn(jobs);
+    for (k = 1; k <= started; k++)
+        pthread_join(((struct span *)((char *)jobs + stride * (size_t)k))->th,
+                     NULL);
+    for (k = started + 1; k < RESOLVE_THREADS; k++)
+        fn((char *)jobs + stride * (size_t)k);
+}
+
 /* ------------------------------------------------------------------ */
 /* Blocking.                                                           */
 
@@ -379,6 +413,8 @@ pairvec_push(struct pairvec *p, uint64_t x)
 
 struct block_shared {
     struct rload *l;
+    uint64_t *keys; /* keys[kind * n + i]: record i's key of a kind; 0 */
+    uint64_t *key2; /* a record's second mobile key; 0 */
     atomic_uint next_kind;
     uint64_t skipped[B_COUNT]; /* blocks too large */
     uint64_t pairs[B_COUNT];   /* pairs made (before de-duplication) */
@@ -400,7 +436,8 @@ block_kind(struct block_worker *w, enum bkind kind, struct bentry **ent,
 {
     struct rload *l = w->sh->l;
     size_t n = 0, i, s, e, a, b, g, bmax;
-    uint64_t k[2], hist[RESOLVE_BLOCK_MAX + 1], total;
+    uint64_t hist[RESOLVE_BLOCK_MAX + 1], total;
+    const uint64_t *keys;
     int tf = bkind_tf[kind], rc;
     unsigned weak = (unsigned)bkind_weak(kind);
 
@@ -415,13 +452,18 @@ block_kind(struct block_worker *w, enum bkind kind, struct bentry **ent,
             return TOCSIN_ENOMEM;
         }
     }
+    keys = w->sh->keys + (size_t)kind * l->n;
     for (i = 0; i < l->n; i++) {
-        unsigned m = bkeys(kind, l, &l->f[i], k), j;
-
-        for (j = 0; j < m; j++) {
-            (*ent)[n].key = k[j];
+        if (keys[i] == 0)
+            continue;
+        (*ent)[n].key = keys[i];
+        (*ent)[n].idx = (uint32_t)i;
+        (*ent)[n].which = 0;
+        n++;
+        if (kind == B_MOBILE && w->sh->key2[i] != 0) {
+            (*ent)[n].key = w->sh->key2[i];
             (*ent)[n].idx = (uint32_t)i;
-            (*ent)[n].which = j;
+            (*ent)[n].which = 1;
             n++;
         }
     }
@@ -539,6 +581,33 @@ sort_pairs(uint64_t *v, uint64_t *tmp, size_t n, size_t records)
     pthread_join(h[1].th, NULL);
 }
 
+struct key_job {
+    struct span sp;
+    struct block_shared *sh;
+};
+
+/* The keys of every kind for a range of records: one pass over their
+ * features instead of one per kind. */
+static void *
+key_work(void *arg)
+{
+    struct key_job *j = arg;
+    struct rload *l = j->sh->l;
+    uint64_t k[2];
+    size_t i;
+    int kind;
+
+    for (i = j->sp.from; i < j->sp.to; i++)
+        for (kind = 0; kind < B_COUNT; kind++) {
+            unsigned m = bkeys((enum bkind)kind, l, &l->f[i], k);
+
+            j->sh->keys[(size_t)kind * l->n + i] = m > 0 ? k[0] : 0;
+            if (kind == B_MOBILE)
+                j->sh->key2[i] = m > 1 ? k[1] : 0;
+        }
+    return NULL;
+}
+
 /* All candidate pairs, sorted and distinct, into *out. */
 static int
 block_run(struct rload *l, struct pairvec *out, uint64_t *skipped)
@@ -554,6 +623,20 @@ block_run(struct rload *l, struct pairvec *out, uint64_t *skipped)
     memset(out, 0, sizeof(*out));
     sh.l = l;
     atomic_init(&sh.next_kind, 0);
+    sh.keys = malloc(((size_t)B_COUNT * l->n + 1) * sizeof(*sh.keys));
+    sh.key2 = malloc((l->n + 1) * sizeof(*sh.key2));
+    if (sh.keys == NULL || sh.key2 == NULL) {
+        free(sh.keys);
+        free(sh.key2);
+        return TOCSIN_ENOMEM;
+    }
+    {
+        struct key_job kj[RESOLVE_THREADS];
+
+        for (k = 0; k < RESOLVE_THREADS; k++)
+            kj[k].sh = &sh;
+        split_run(kj, sizeof(kj[0]), l->n, key_work);
+    }
     for (k = 0; k < RESOLVE_THREADS; k++) {
         w[k].sh = &sh;
         if (pthread_create(&w[k].th, NULL, block_work, &w[k]) != 0)
@@ -569,6 +652,8 @@ block_run(struct rload *l, struct pairvec *out, uint64_t *skipped)
     for (k = 0; k < RESOLVE_THREADS; k++)
         if (w[k].rc != TOCSIN_OK)
             rc = w[k].rc;
+    free(sh.keys);
+    free(sh.key2);
     *skipped = 0;
     for (k = 0; k < B_COUNT; k++) {
         *skipped += sh.skipped[k];
@@ -625,12 +710,6 @@ rarena(const struct rload *l, const struct rfeat *f)
     return l->arena[f->arena];
 }
 
-/* The part of a job that split_run() fills: first in every job. */
-struct span {
-    size_t from, to;
-    pthread_t th;
-};
-
 struct cmp_job {
     struct span sp;
     const struct rload *l;
@@ -672,34 +751,6 @@ cmp_work(void *arg)
             atomic_fetch_add(j->done, 0x10000);
     }
     return NULL;
-}
-
-/* Run fn over [0, n) split between the threads; jobs is an array of
- * RESOLVE_THREADS jobs of stride bytes, each starting with a struct span. */
-static void
-split_run(void *jobs, size_t stride, size_t n, void *(*fn)(void *))
-{
-    int k, started = 0;
-
-    for (k = 0; k < RESOLVE_THREADS; k++) {
-        struct span *sp = (struct span *)((char *)jobs + stride * (size_t)k);
-
-        sp->from = n * (size_t)k / RESOLVE_THREADS;
-        sp->to = n * (size_t)(k + 1) / RESOLVE_THREADS;
-    }
-    for (k = 1; k < RESOLVE_THREADS; k++) {
-        struct span *sp = (struct span *)((char *)jobs + stride * (size_t)k);
-
-        if (pthread_create(&sp->th, NULL, fn, sp) != 0)
-            break;
-        started++;
-    }
-    fn(jobs);
-    for (k = 1; k <= started; k++)
-        pthread_join(((struct span *)((char *)jobs + stride * (size_t)k))->th,
-                     NULL);
-    for (k = started + 1; k < RESOLVE_THREADS; k++)
-        fn((char *)jobs + stride * (size_t)k);
 }
 
 /* Count the distinct patterns into *out. */

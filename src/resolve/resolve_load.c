@@ -93,18 +93,14 @@ static int
 load_put(struct buf *arena, const char *p, size_t len, int nospace,
          uint8_t *olen)
 {
+    char tmp[LIMIT_RESOLVE_STRING];
     size_t i, n = 0;
-    int rc;
 
-    for (i = 0; i < len && n < LIMIT_RESOLVE_STRING; i++) {
-        if (nospace && p[i] == ' ')
-            continue;
-        if ((rc = buf_append(arena, p + i, 1)) != TOCSIN_OK)
-            return rc;
-        n++;
-    }
+    for (i = 0; i < len && n < LIMIT_RESOLVE_STRING; i++)
+        if (!nospace || p[i] != ' ')
+            tmp[n++] = p[i];
     *olen = (uint8_t)n;
-    return TOCSIN_OK;
+    return buf_append(arena, tmp, n);
 }
 
 /* Digits of a date as given, for one that failed validation: 8 digits in
@@ -186,7 +182,10 @@ load_names(const struct record *r, const unsigned char *hk, struct buf *arena,
     if (load_val(r, FIELD_FIRST_NAME, &p, &len)) {
         if (r->flags[FIELD_FIRST_NAME] & INGEST_INITIALS)
             f->flags |= RF_INITIALS;
-        if (name_initials(p, len, scratch) == TOCSIN_OK) {
+        /* initials: from name_initials() for a field of initials ("J.P.",
+         * "JP"), else the first letter of each word of the key */
+        if ((f->flags & RF_INITIALS) &&
+            name_initials(p, len, scratch) == TOCSIN_OK) {
             for (i = 0; i < buf_len(scratch) && ni < sizeof(init); i++) {
                 char c = buf_str(scratch)[i];
 
@@ -197,6 +196,9 @@ load_names(const struct record *r, const unsigned char *hk, struct buf *arena,
             name_key(p, len, scratch) == TOCSIN_OK && buf_len(scratch) > 0) {
             p = buf_str(scratch);
             len = buf_len(scratch);
+            for (i = 0; i < len && ni < sizeof(init); i++)
+                if ((i == 0 || p[i - 1] == ' ') && p[i] != ' ')
+                    init[ni++] = p[i];
             w = load_first_word(p, len);
             f->h[RH_FIRST] = load_hash(hk, RH_FIRST, p, w);
             f->h[RH_FCANON] = f->h[RH_FIRST];

@@ -148,7 +148,6 @@ int
 store_resolve_clear(struct store *s)
 {
     return store_exec(s, "DROP INDEX IF EXISTS person_records_person;"
-                         "DROP INDEX IF EXISTS links_b;"
                          "DELETE FROM person_records;"
                          "DELETE FROM links;");
 }
@@ -159,8 +158,7 @@ store_resolve_indexes(struct store *s)
     /* a bulk index build: sorter threads and a larger cache, then back */
     int rc = store_exec(s, "PRAGMA threads = 2; PRAGMA cache_size = -524288;"
                            "CREATE INDEX IF NOT EXISTS person_records_person"
-                           " ON person_records(person_id);"
-                           "CREATE INDEX IF NOT EXISTS links_b ON links(b)");
+                           " ON person_records(person_id)");
 
     if (store_exec(s, "PRAGMA threads = 0; PRAGMA cache_size = -65536") !=
             TOCSIN_OK &&
