@@ -26,6 +26,14 @@ echo "== tocsin synth --persons $persons (a synthetic breach, seed 2026)"
 echo "== tocsin run"
 "$tocsin" run --case "$case_dir" "$case_dir/synthetic/export.csv"
 end=$(date +%s)
+echo "== how good is the resolution? (scored against the synthetic truth)"
+"$tocsin" export clusters --case "$case_dir" --out "$case_dir/clusters.csv" \
+    >/dev/null
+if command -v python3 >/dev/null 2>&1; then
+    python3 "$(dirname "$0")/../bench/score.py" --allow-missing \
+        "$case_dir/synthetic/truth.csv" "$case_dir/clusters.csv" |
+        grep -E '^(precision|recall|F1)'
+fi
 
 records=$(($(wc -l <"$case_dir/synthetic/truth.csv") - 1))
 cat <<EOT
@@ -37,5 +45,7 @@ Where to look:
   $case_dir/case.db               the case database (sealed; useless without case.key)
   $case_dir/synthetic/export.csv  the synthetic breach export that was processed
   $case_dir/synthetic/truth.csv   who is who in it, to score the results
+  $case_dir/clusters.csv          which person each record belongs to
   tocsin rejects --case $case_dir  the rows that could not be read, and why
+  tocsin explain --case $case_dir R00000002   why a record belongs to its person
 EOT

@@ -39,15 +39,21 @@ open_case(const char *cmd, const char *given, int flags, struct casedir **c)
 void
 cli_resolve_print(const struct resolve_result *r)
 {
-    printf("%" PRIu64 " records are %" PRIu64 " persons (%" PRIu64
+    printf("%" PRIu64 " record%s %s %" PRIu64 " person%s (%" PRIu64
            " with more than one record), in %.1f s\n",
-           r->records, r->persons, r->multi, r->seconds);
+           r->records, r->records == 1 ? "" : "s",
+           r->records == 1 ? "is" : "are", r->persons,
+           r->persons == 1 ? "" : "s", r->multi, r->seconds);
+    if (r->candidates == 0) {
+        printf("  no two records share a blocking key: nothing to compare\n");
+        return;
+    }
     printf("  %" PRIu64 " candidate pairs compared; %" PRIu64
            " links: %" PRIu64 " joined, %" PRIu64 " refused for "
            "contradicting evidence\n",
            r->candidates, r->links, r->joined, r->refused);
-    printf("  model: %.4f%% of the pairs match (EM, %u iterations); %" PRIu64
-           " persons hold a link below 0.99\n",
+    printf("  model: %.4f%% of the candidate pairs match (EM, %u "
+           "iterations); %" PRIu64 " persons hold a link below 0.99\n",
            100.0 * r->match_share, r->em_iterations, r->uncertain);
     if (r->blocks_skipped > 0)
         printf("  %" PRIu64 " blocking keys shared by more than %d records "

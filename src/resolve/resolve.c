@@ -60,68 +60,49 @@ now_seconds(void)
 #define RADIX_MASK   (RADIX_SIZE - 1)
 #define RADIX_PASSES ((64 + RADIX_BITS - 1) / RADIX_BITS)
 
-/* The counts of every pass in one read of the keys; 1 when the pass
- * can be skipped. */
-static int
-radix_counts(size_t cnt[RADIX_PASSES][RADIX_SIZE], size_t n,
-             uint64_t (*key)(const void *, size_t), const void *v,
-             unsigned pass)
-{
-    size_t i;
-
-    (void)key;
-    (void)v;
-    (void)pass;
-    for (i = 0; i < RADIX_SIZE; i++)
-        if (cnt[pass][i] == n)
-            return 1;
-    return 0;
-}
-
-/* A block of RADIX_PASSES * RADIX_SIZE counts. */
-static size_t (*radix_alloc(void))[RADIX_SIZE]
-{
-    return calloc(RADIX_PASSES, sizeof(size_t[RADIX_SIZE]));
-}
-
-/* Sort v[0..n) (tmp: n more) by value. */
-static void
-radix_u64(uint64_t *v, uint64_t *tmp, size_t n)
-{
-    size_t(*cnt)[RADIX_SIZE] = radix_alloc();
-    uint64_t *src = v, *dst = tmp, *t;
-    unsigned pass;
-    size_t i, sum;
-
-    if (cnt == NULL || n < 2) {
-        free(cnt);
-        return;
+/*
+ * RADIX_SORT(name, type, KEY): void name(type *v, type *tmp, size_t n)
+ * sorts v[0..n) by the 64-bit KEY(element) (tmp: n more elements). The
+ * counts of every pass come from one read; a pass where every element
+ * has the same digit is skipped. The count table (about 100 KiB) is on
+ * the stack: nothing can fail.
+ */
+#define RADIX_SORT(name, type, KEY)                                           \
+    static void name(type *v, type *tmp, size_t n)                            \
+    {                                                                         \
+        size_t cnt[RADIX_PASSES][RADIX_SIZE];                                 \
+        type *src = v, *dst = tmp, *t;                                        \
+        unsigned pass;                                                        \
+        size_t i, sum;                                                        \
+                                                                              \
+        if (n < 2)                                                            \
+            return;                                                           \
+        memset(cnt, 0, sizeof(cnt));                                          \
+        for (i = 0; i < n; i++)                                               \
+            for (pass = 0; pass < RADIX_PASSES; pass++)                       \
+                cnt[pass]                                                     \
+                   [(KEY(src[i]) >> (pass * RADIX_BITS)) & RADIX_MASK]++;     \
+        for (pass = 0; pass < RADIX_PASSES; pass++) {                         \
+            unsigned shift = pass * RADIX_BITS;                               \
+            size_t *c = cnt[pass];                                            \
+                                                                              \
+            if (c[(KEY(src[0]) >> shift) & RADIX_MASK] == n)                  \
+                continue;                                                     \
+            for (i = 0, sum = 0; i < RADIX_SIZE; i++) {                       \
+                size_t x = c[i];                                              \
+                                                                              \
+                c[i] = sum;                                                   \
+                sum += x;                                                     \
+            }                                                                 \
+            for (i = 0; i < n; i++)                                           \
+                dst[c[(KEY(src[i]) >> shift) & RADIX_MASK]++] = src[i];       \
+            t = src;                                                          \
+            src = dst;                                                        \
+            dst = t;                                                          \
+        }                                                                     \
+        if (src != v)                                                         \
+            memcpy(v, src, n * sizeof(*v));                                   \
     }
-    for (i = 0; i < n; i++)
-        for (pass = 0; pass < RADIX_PASSES; pass++)
-            cnt[pass][(src[i] >> (pass * RADIX_BITS)) & RADIX_MASK]++;
-    for (pass = 0; pass < RADIX_PASSES; pass++) {
-        unsigned shift = pass * RADIX_BITS;
-        size_t *c = cnt[pass];
-
-        if (radix_counts(cnt, n, NULL, NULL, pass))
-            continue;
-        for (i = 0, sum = 0; i < RADIX_SIZE; i++) {
-            size_t x = c[i];
-
-            c[i] = sum;
-            sum += x;
-        }
-        for (i = 0; i < n; i++)
-            dst[c[(src[i] >> shift) & RADIX_MASK]++] = src[i];
-        t = src;
-        src = dst;
-        dst = t;
-    }
-    if (src != v)
-        memcpy(v, src, n * sizeof(*v));
-    free(cnt);
-}
 
 /* A blocking key entry: the key, the record, which of its keys. */
 struct bentry {
@@ -130,43 +111,10 @@ struct bentry {
     uint32_t which;
 };
 
-static void
-radix_entries(struct bentry *v, struct bentry *tmp, size_t n)
-{
-    size_t(*cnt)[RADIX_SIZE] = radix_alloc();
-    struct bentry *src = v, *dst = tmp, *t;
-    unsigned pass;
-    size_t i, sum;
-
-    if (cnt == NULL || n < 2) {
-        free(cnt);
-        return;
-    }
-    for (i = 0; i < n; i++)
-        for (pass = 0; pass < RADIX_PASSES; pass++)
-            cnt[pass][(src[i].key >> (pass * RADIX_BITS)) & RADIX_MASK]++;
-    for (pass = 0; pass < RADIX_PASSES; pass++) {
-        unsigned shift = pass * RADIX_BITS;
-        size_t *c = cnt[pass];
-
-        if (radix_counts(cnt, n, NULL, NULL, pass))
-            continue;
-        for (i = 0, sum = 0; i < RADIX_SIZE; i++) {
-            size_t x = c[i];
-
-            c[i] = sum;
-            sum += x;
-        }
-        for (i = 0; i < n; i++)
-            dst[c[(src[i].key >> shift) & RADIX_MASK]++] = src[i];
-        t = src;
-        src = dst;
-        dst = t;
-    }
-    if (src != v)
-        memcpy(v, src, n * sizeof(*v));
-    free(cnt);
-}
+#define KEY_VALUE(x) (x)
+#define KEY_FIELD(x) ((x).key)
+RADIX_SORT(radix_u64, uint64_t, KEY_VALUE)
+RADIX_SORT(radix_entries, struct bentry, KEY_FIELD)
 
 /* The part of a job that split_run() fills: first in every job. */
 struct span {
@@ -1327,7 +1275,7 @@ resolve_run(struct casedir *cd, const struct resolve_options *o,
     }
     res->links = st.nlinks;
     res->em_iterations = st.model.iterations;
-    res->match_share = st.model.lambda_candidates;
+    res->match_share = st.pairs.n > 0 ? st.model.lambda_candidates : 0.0;
     if ((rc = resolve_cluster(&st, log2(threshold / (1.0 - threshold)),
                               res)) != TOCSIN_OK) {
         resolve_why(why, "clustering: %s", tocsin_strerror(rc));

@@ -207,9 +207,17 @@ store_bulk_stmt(struct store *s, enum store_stmt one, enum store_stmt many,
     return TOCSIN_OK;
 }
 
-int
-store_person_records_add(struct store *s, const struct store_person_record *v,
-                         size_t n)
+/*
+ * Insert n rows, STORE_BULK_ROWS per statement where it can: bind(st,
+ * col, i, ctx) binds row i's values from column col on and returns the
+ * next column, or 0 on a failure.
+ */
+static int
+store_bulk_insert(struct store *s, enum store_stmt one, enum store_stmt many,
+                  const char *head, int ncols, size_t n,
+                  int (*bind)(sqlite3_stmt *st, int col, size_t i,
+                              const void *ctx),
+                  const void *ctx)
 {
     sqlite3_stmt *st;
     size_t i, k, rows;
@@ -217,22 +225,12 @@ store_person_records_add(struct store *s, const struct store_person_record *v,
 
     for (i = 0; i < n; i += rows) {
         rows = n - i >= STORE_BULK_ROWS ? STORE_BULK_ROWS : 1;
-        rc = store_bulk_stmt(s, STORE_PERSON_RECORD_ADD,
-                             STORE_PERSON_RECORD_ADD_N,
-                             "INSERT INTO person_records(record_id,"
-                             " person_id, confidence)",
-                             3, rows > 1, &st);
+        rc = store_bulk_stmt(s, one, many, head, ncols, rows > 1, &st);
         if (rc != TOCSIN_OK)
             return rc;
-        for (k = 0, col = 1; k < rows; k++) {
-            const struct store_person_record *p = &v[i + k];
-
-            if (sqlite3_bind_int64(st, col++, p->record_id) != SQLITE_OK ||
-                sqlite3_bind_int64(st, col++, p->person_id) != SQLITE_OK ||
-                sqlite3_bind_double(st, col++, p->confidence) != SQLITE_OK)
-                break;
-        }
-        if (k < rows || sqlite3_step(st) != SQLITE_DONE)
+        for (k = 0, col = 1; k < rows && col > 0; k++)
+            col = bind(st, col, i + k, ctx);
+        if (col == 0 || sqlite3_step(st) != SQLITE_DONE)
             rc = store_fail(s, TOCSIN_EDB);
         sqlite3_reset(st);
         if (rc != TOCSIN_OK)
@@ -241,42 +239,55 @@ store_person_records_add(struct store *s, const struct store_person_record *v,
     return TOCSIN_OK;
 }
 
+static int
+store_bind_person_record(sqlite3_stmt *st, int col, size_t i, const void *ctx)
+{
+    const struct store_person_record *p =
+        (const struct store_person_record *)ctx + i;
+
+    if (sqlite3_bind_int64(st, col, p->record_id) != SQLITE_OK ||
+        sqlite3_bind_int64(st, col + 1, p->person_id) != SQLITE_OK ||
+        sqlite3_bind_double(st, col + 2, p->confidence) != SQLITE_OK)
+        return 0;
+    return col + 3;
+}
+
+int
+store_person_records_add(struct store *s, const struct store_person_record *v,
+                         size_t n)
+{
+    return store_bulk_insert(s, STORE_PERSON_RECORD_ADD,
+                             STORE_PERSON_RECORD_ADD_N,
+                             "INSERT INTO person_records(record_id,"
+                             " person_id, confidence)",
+                             3, n, store_bind_person_record, v);
+}
+
+static int
+store_bind_link(sqlite3_stmt *st, int col, size_t i, const void *ctx)
+{
+    const struct store_link *p = (const struct store_link *)ctx + i;
+
+    if (sqlite3_bind_int64(st, col, p->a) != SQLITE_OK ||
+        sqlite3_bind_int64(st, col + 1, p->b) != SQLITE_OK ||
+        sqlite3_bind_int(st, col + 2, p->status) != SQLITE_OK ||
+        sqlite3_bind_double(st, col + 3, p->weight) != SQLITE_OK ||
+        sqlite3_bind_double(st, col + 4, p->probability) != SQLITE_OK ||
+        sqlite3_bind_int64(st, col + 5, (sqlite3_int64)p->levels) !=
+            SQLITE_OK ||
+        sqlite3_bind_blob(st, col + 6, p->weights, (int)p->weights_len,
+                          SQLITE_STATIC) != SQLITE_OK)
+        return 0;
+    return col + 7;
+}
+
 int
 store_links_add(struct store *s, const struct store_link *l, size_t n)
 {
-    sqlite3_stmt *st;
-    size_t i, k, rows;
-    int rc, col;
-
-    for (i = 0; i < n; i += rows) {
-        rows = n - i >= STORE_BULK_ROWS ? STORE_BULK_ROWS : 1;
-        rc = store_bulk_stmt(s, STORE_LINK_ADD, STORE_LINK_ADD_N,
+    return store_bulk_insert(s, STORE_LINK_ADD, STORE_LINK_ADD_N,
                              "INSERT INTO links(a, b, status, weight,"
                              " probability, levels, weights)",
-                             7, rows > 1, &st);
-        if (rc != TOCSIN_OK)
-            return rc;
-        for (k = 0, col = 1; k < rows; k++) {
-            const struct store_link *p = &l[i + k];
-
-            if (sqlite3_bind_int64(st, col++, p->a) != SQLITE_OK ||
-                sqlite3_bind_int64(st, col++, p->b) != SQLITE_OK ||
-                sqlite3_bind_int(st, col++, p->status) != SQLITE_OK ||
-                sqlite3_bind_double(st, col++, p->weight) != SQLITE_OK ||
-                sqlite3_bind_double(st, col++, p->probability) != SQLITE_OK ||
-                sqlite3_bind_int64(st, col++, (sqlite3_int64)p->levels) !=
-                    SQLITE_OK ||
-                sqlite3_bind_blob(st, col++, p->weights, (int)p->weights_len,
-                                  SQLITE_STATIC) != SQLITE_OK)
-                break;
-        }
-        if (k < rows || sqlite3_step(st) != SQLITE_DONE)
-            rc = store_fail(s, TOCSIN_EDB);
-        sqlite3_reset(st);
-        if (rc != TOCSIN_OK)
-            return rc;
-    }
-    return TOCSIN_OK;
+                             7, n, store_bind_link, l);
 }
 
 int

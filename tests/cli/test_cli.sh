@@ -60,7 +60,7 @@ golden() { # golden NAME ARGS...: stdout of tocsin ARGS equals NAME.ref
     fi
 }
 
-echo "1..25"
+echo "1..28"
 
 golden help --help
 golden help-init init --help
@@ -68,6 +68,9 @@ golden help-run run --help
 golden help-synth synth --help
 golden help-ingest ingest --help
 golden help-rejects rejects --help
+golden help-resolve resolve --help
+golden help-explain explain --help
+golden help-export export --help
 
 exit_code 0 "tocsin --help" --help
 exit_code 0 "tocsin help" help
