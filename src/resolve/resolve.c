@@ -1211,8 +1211,7 @@ resolve_write(struct casedir *cd, struct resolve_state *st, int progress,
             goto fail;
         progress_update(prog, st->l.n + i + m);
     }
-    if ((rc = store_resolve_indexes(s)) != TOCSIN_OK ||
-        (rc = rmodel_json(&st->model, &model)) != TOCSIN_OK ||
+    if ((rc = rmodel_json(&st->model, &model)) != TOCSIN_OK ||
         (rc = store_meta_set(s, "resolve_model", buf_str(&model))) !=
             TOCSIN_OK)
         goto fail;

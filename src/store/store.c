@@ -96,7 +96,7 @@ static const char *const store_migrations[] = {
 
     /* 3: resolve: which records are one person, and the links that made
      * them so (for explain). Rebuilt whole by every resolve; the indexes
-     * are made after the bulk load (store_resolve_indexes). */
+     * are made on demand (store_resolve_indexes). */
     "CREATE TABLE person_records(\n"
     "    record_id INTEGER PRIMARY KEY,\n" /* records.id */
     "    person_id INTEGER NOT NULL,\n"    /* its smallest record id */

@@ -178,8 +178,8 @@ TOCSIN_MUST_CHECK int store_ingest_totals(struct store *s,
  * Resolve: which records are one person (person_records, persons) and the
  * links between records that made them so (links), for explain. The
  * tables are rebuilt whole by each resolve: store_resolve_clear() empties
- * them, the adds fill them, store_resolve_indexes() indexes them; all in
- * one transaction, so readers see the old result or the new one.
+ * them, the adds fill them, store_resolve_indexes() indexes them on demand;
+ * all in one transaction, so readers see the old result or the new one.
  */
 
 /* A record as stored: pointers borrowed for the callback's duration. */
@@ -262,7 +262,10 @@ struct store_link {
 TOCSIN_MUST_CHECK int store_links_add(struct store *s,
                                       const struct store_link *l, size_t n);
 
-/* Index the resolve tables after the bulk load. */
+/* Index person_records by person (idempotent). Resolve does not make it:
+ * at millions of records the index costs more than resolving writes
+ * otherwise; a stage that looks many persons up by number calls this
+ * first (explain, reading one person, scans instead). */
 TOCSIN_MUST_CHECK int store_resolve_indexes(struct store *s);
 
 /* The person of a record: *person_id, or TOCSIN_ENOENT (not resolved). */
