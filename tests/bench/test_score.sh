@@ -5,28 +5,8 @@
 # usage: test_score.sh TOCSIN   (TOCSIN_SOURCE_ROOT: the source tree)
 root=${TOCSIN_SOURCE_ROOT:-.}
 score="$root/bench/score.py"
-tmp=$(mktemp -d) || exit 1
-trap 'rm -rf "$tmp"' EXIT INT TERM
-n=0
-fail=0
+. "$root/tests/tap.sh"
 
-ok() {
-    n=$((n + 1))
-    echo "ok $n - $1"
-}
-notok() {
-    n=$((n + 1))
-    fail=1
-    echo "not ok $n - $1"
-}
-check() { # check DESCRIPTION COMMAND...
-    desc=$1
-    shift
-    if "$@" >"$tmp/check.out" 2>&1; then ok "$desc"; else
-        notok "$desc"
-        sed 's/^/# /' "$tmp/check.out"
-    fi
-}
 # run_score OUT ARGS...: score.py's stdout to OUT, its exit status to $rc
 run_score() {
     out=$1

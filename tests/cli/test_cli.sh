@@ -8,30 +8,7 @@
 tocsin=$1
 root=${TOCSIN_SOURCE_ROOT:-.}
 golden=$root/tests/data/cli
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-n=0
-fail=0
-
-ok() {
-    n=$((n + 1))
-    echo "ok $n - $1"
-}
-
-notok() {
-    n=$((n + 1))
-    fail=1
-    echo "not ok $n - $1"
-}
-
-check() { # check DESCRIPTION COMMAND...: passes when COMMAND succeeds
-    desc=$1
-    shift
-    if "$@" >"$tmp/check.out" 2>&1; then ok "$desc"; else
-        notok "$desc"
-        sed 's/^/# /' "$tmp/check.out"
-    fi
-}
+. "$root/tests/tap.sh"
 
 exit_code() { # exit_code WANT DESCRIPTION ARGS...
     want=$1

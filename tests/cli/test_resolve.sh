@@ -8,33 +8,13 @@ tocsin=$1
 root=${TOCSIN_SOURCE_ROOT:-.}
 score=$root/bench/score.py
 febrl=${FEBRL_DIR:-$root/../shared/data/febrl}
-tmp=$(mktemp -d) || exit 1
-trap 'rm -rf "$tmp"' EXIT INT TERM
-n=0
-fail=0
+. "$root/tests/tap.sh"
 
 # Floors; the lead may tighten them.
 MIN_F1=0.995
 MIN_PRECISION=0.998
 FEBRL_MIN_F1=0.99
 
-ok() {
-    n=$((n + 1))
-    echo "ok $n - $1"
-}
-notok() {
-    n=$((n + 1))
-    fail=1
-    echo "not ok $n - $1"
-}
-check() { # check DESCRIPTION COMMAND...
-    desc=$1
-    shift
-    if "$@" >"$tmp/check.out" 2>&1; then ok "$desc"; else
-        notok "$desc"
-        sed 's/^/# /' "$tmp/check.out" | head -n 20
-    fi
-}
 # json_get FILE KEY: the integer value of a top-level key of one JSON line
 json_get() {
     sed -n "s/.*\"$2\":\([0-9]*\).*/\1/p" "$1" | tail -n 1
