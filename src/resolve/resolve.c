@@ -359,8 +359,13 @@ pairvec_push(struct pairvec *p, uint64_t x)
     return TOCSIN_OK;
 }
 
+struct block_worker;
+
 struct block_shared {
     struct rload *l;
+    struct progress *prog;      /* drawn by the first worker only */
+    struct block_worker *first; /* that worker */
+    atomic_uint kinds_done;
     uint64_t *keys; /* keys[kind * n + i]: record i's key of a kind; 0 */
     uint64_t *key2; /* a record's second mobile key; 0 */
     atomic_uint next_kind;
@@ -475,8 +480,12 @@ block_work(void *arg)
 
     w->rc = TOCSIN_OK;
     while (w->rc == TOCSIN_OK &&
-           (kind = atomic_fetch_add(&w->sh->next_kind, 1)) < B_COUNT)
+           (kind = atomic_fetch_add(&w->sh->next_kind, 1)) < B_COUNT) {
         w->rc = block_kind(w, (enum bkind)kind, &ent, &tmp, &cap);
+        kind = atomic_fetch_add(&w->sh->kinds_done, 1) + 1;
+        if (w == w->sh->first)
+            progress_update(w->sh->prog, kind);
+    }
     free(ent);
     free(tmp);
     return NULL;
@@ -558,7 +567,8 @@ key_work(void *arg)
 
 /* All candidate pairs, sorted and distinct, into *out. */
 static int
-block_run(struct rload *l, struct pairvec *out, uint64_t *skipped)
+block_run(struct rload *l, int progress, struct pairvec *out,
+          uint64_t *skipped)
 {
     struct block_shared sh;
     struct block_worker w[RESOLVE_THREADS];
@@ -570,7 +580,9 @@ block_run(struct rload *l, struct pairvec *out, uint64_t *skipped)
     memset(w, 0, sizeof(w));
     memset(out, 0, sizeof(*out));
     sh.l = l;
+    sh.first = &w[0];
     atomic_init(&sh.next_kind, 0);
+    atomic_init(&sh.kinds_done, 0);
     sh.keys = malloc(((size_t)B_COUNT * l->n + 1) * sizeof(*sh.keys));
     sh.key2 = malloc((l->n + 1) * sizeof(*sh.key2));
     if (sh.keys == NULL || sh.key2 == NULL) {
@@ -585,6 +597,8 @@ block_run(struct rload *l, struct pairvec *out, uint64_t *skipped)
             kj[k].sh = &sh;
         split_run(kj, sizeof(kj[0]), l->n, key_work);
     }
+    if (progress)
+        sh.prog = progress_start("resolve: blocking keys", B_COUNT);
     for (k = 0; k < RESOLVE_THREADS; k++) {
         w[k].sh = &sh;
         if (pthread_create(&w[k].th, NULL, block_work, &w[k]) != 0)
@@ -597,6 +611,7 @@ block_run(struct rload *l, struct pairvec *out, uint64_t *skipped)
     }
     for (k = 0; k < started; k++)
         pthread_join(w[k].th, NULL);
+    progress_end(sh.prog);
     for (k = 0; k < RESOLVE_THREADS; k++)
         if (w[k].rc != TOCSIN_OK)
             rc = w[k].rc;
@@ -664,6 +679,7 @@ struct cmp_job {
     const uint64_t *pairs;
     uint64_t *pat; /* out: pattern per pair */
     atomic_size_t *done;
+    struct progress *prog; /* drawn by the job on the calling thread */
 };
 
 static void *
@@ -695,8 +711,12 @@ cmp_work(void *arg)
         }
         p = rcmp_pattern(rarena(l, a), a, rarena(l, b), b);
         j->pat[i] = p;
-        if ((i & 0xffff) == 0)
-            atomic_fetch_add(j->done, 0x10000);
+        if (((i - j->sp.from) & 0xffff) == 0xffff) {
+            size_t d = atomic_fetch_add(j->done, 0x10000) + 0x10000;
+
+            if (j->prog != NULL)
+                progress_update(j->prog, d);
+        }
     }
     return NULL;
 }
@@ -975,6 +995,7 @@ resolve_score(struct resolve_state *st, double threshold, int progress)
     }
     if (progress)
         prog = progress_start("resolve: comparing pairs", n);
+    cj[0].prog = prog; /* the job split_run() runs on this thread */
     split_run(cj, sizeof(cj[0]), n, cmp_work);
     progress_end(prog);
     if ((rc = pattern_count(st->pat, n, &pats, &npats)) != TOCSIN_OK)
@@ -1050,9 +1071,10 @@ out:
 /* Join the persons link by link, strongest first, refusing a link whose
  * two persons contradict each other. */
 static int
-resolve_cluster(struct resolve_state *st, double min_weight,
+resolve_cluster(struct resolve_state *st, double min_weight, int progress,
                 struct resolve_result *res)
 {
+    struct progress *prog = NULL;
     struct clusters *c = &st->c;
     size_t n = st->l.n, i;
     uint32_t x;
@@ -1071,8 +1093,13 @@ resolve_cluster(struct resolve_state *st, double min_weight,
         c->size[x] = 1;
         c->conf[x] = 1.0f;
     }
+    if (progress)
+        prog = progress_start("resolve: joining persons", st->nlinks);
     for (i = 0; i < st->nlinks; i++) {
         uint64_t pr = st->pairs.v[st->eidx[i]];
+
+        if ((i & 0xffff) == 0)
+            progress_update(prog, i);
         uint32_t ra = cl_find(c, (uint32_t)PAIR_A(pr));
         uint32_t rb = cl_find(c, (uint32_t)PAIR_B(pr));
         float p = (float)rmodel_probability(&st->model, st->ew[i]);
@@ -1110,6 +1137,7 @@ resolve_cluster(struct resolve_state *st, double min_weight,
             c->next[rb] = t;
         }
     }
+    progress_end(prog);
     for (x = 0; x < (uint32_t)n; x++)
         if (c->parent[x] == x) {
             res->persons++;
@@ -1260,8 +1288,8 @@ resolve_run(struct casedir *cd, const struct resolve_options *o,
     res->records = st.l.n;
     log_debug("resolve: %zu records read in %.1f s", st.l.n,
               now_seconds() - t0);
-    if ((rc = block_run(&st.l, &st.pairs, &res->blocks_skipped)) !=
-        TOCSIN_OK) {
+    if ((rc = block_run(&st.l, o->progress, &st.pairs,
+                        &res->blocks_skipped)) != TOCSIN_OK) {
         resolve_why(why, "making candidate pairs: %s", tocsin_strerror(rc));
         goto out;
     }
@@ -1276,7 +1304,7 @@ resolve_run(struct casedir *cd, const struct resolve_options *o,
     res->em_iterations = st.model.iterations;
     res->match_share = st.pairs.n > 0 ? st.model.lambda_candidates : 0.0;
     if ((rc = resolve_cluster(&st, log2(threshold / (1.0 - threshold)),
-                              res)) != TOCSIN_OK) {
+                              o->progress, res)) != TOCSIN_OK) {
         resolve_why(why, "clustering: %s", tocsin_strerror(rc));
         goto out;
     }
