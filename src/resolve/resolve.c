@@ -4,7 +4,6 @@
  */
 #include "resolve.h"
 
-#include <assert.h>
 #include <math.h>
 #include <pthread.h>
 #include <stdarg.h>
@@ -12,7 +11,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-#include <stdio.h>
 
 #include "../store/store.h"
 #include "../util/log.h"
@@ -324,13 +322,10 @@ bkeys(enum bkind kind, const struct rload *l, const struct rfeat *f,
     return k[0] != 0;
 }
 
-/* A pair of records i < j (< 2^31) as one number that sorts by i, then
- * j, then weak (1: found by weak keys only). */
-#define PAIR_MAKE(i, j, weak)                                                 \
-    ((uint64_t)(i) << 33 | (uint64_t)(j) << 1 | (uint64_t)(weak))
-#define PAIR_A(x)    ((size_t)((x) >> 33))
-#define PAIR_B(x)    ((size_t)(((x) >> 1) & 0xffffffffu))
-#define PAIR_WEAK(x) ((unsigned)((x)&1u))
+/* A pair of records i < j as one number that sorts by i, then j. */
+#define PAIR_MAKE(i, j) ((uint64_t)(i) << 32 | (uint64_t)(j))
+#define PAIR_A(x)       ((size_t)((x) >> 32))
+#define PAIR_B(x)       ((size_t)((x)&0xffffffffu))
 
 /* A growable vector of pairs (PAIR_MAKE). */
 struct pairvec {
@@ -392,7 +387,6 @@ block_kind(struct block_worker *w, enum bkind kind, struct bentry **ent,
     uint64_t hist[RESOLVE_BLOCK_MAX + 1], total;
     const uint64_t *keys;
     int tf = bkind_tf[kind], rc;
-    unsigned weak = (unsigned)bkind_weak(kind);
 
     if (*cap < 2 * l->n) {
         free(*ent);
@@ -460,9 +454,9 @@ block_kind(struct block_worker *w, enum bkind kind, struct bentry **ent,
 
                 if (x == y)
                     continue;
-                if ((rc = pairvec_push(
-                         &w->pv, x < y ? PAIR_MAKE(x, y, weak)
-                                       : PAIR_MAKE(y, x, weak))) != TOCSIN_OK)
+                if ((rc = pairvec_push(&w->pv, x < y ? PAIR_MAKE(x, y)
+                                                     : PAIR_MAKE(y, x))) !=
+                    TOCSIN_OK)
                     return rc;
                 w->sh->pairs[kind]++;
             }
@@ -656,9 +650,9 @@ block_run(struct rload *l, int progress, struct pairvec *out,
     sort_pairs(out->v, tmp, out->n, l->n);
     free(out->v);
     out->v = tmp;
-    /* one of each pair: the first, strong when any key was strong */
+    /* one of each pair */
     for (i = 0, n = 0; i < out->n; i++)
-        if (n == 0 || (out->v[n - 1] | 1u) != (out->v[i] | 1u))
+        if (n == 0 || out->v[n - 1] != out->v[i])
             out->v[n++] = out->v[i];
     out->n = n;
     return TOCSIN_OK;
@@ -936,7 +930,7 @@ resolve_u(struct resolve_state *st)
     if (s == all) {
         for (i = 0, x = 0; i < n; i++)
             for (j = i + 1; j < n; j++)
-                pairs[x++] = PAIR_MAKE(i, j, 0);
+                pairs[x++] = PAIR_MAKE(i, j);
     } else {
         rng_seed(&r, 0x746f6373696e2d75ull);
         for (x = 0; x < s; x++) {
@@ -944,7 +938,7 @@ resolve_u(struct resolve_state *st)
                 i = rng_below(&r, n);
                 j = rng_below(&r, n);
             } while (i == j);
-            pairs[x] = i < j ? PAIR_MAKE(i, j, 0) : PAIR_MAKE(j, i, 0);
+            pairs[x] = i < j ? PAIR_MAKE(i, j) : PAIR_MAKE(j, i);
         }
     }
     atomic_init(&done, 0);
@@ -1049,18 +1043,6 @@ resolve_score(struct resolve_state *st, double threshold, int progress)
         st->ew[i] = weight_of_key((uint32_t)(keys[i] >> 32));
     }
     st->nlinks = m;
-    if (getenv("DUMP")) {
-        FILE *df = fopen(getenv("DUMP"), "w");
-        for (i = 0; i < n; i++) {
-            const struct rfeat *a = &st->l.f[PAIR_A(st->pairs.v[i])];
-            const struct rfeat *b = &st->l.f[PAIR_B(st->pairs.v[i])];
-            fprintf(df, "%lld,%lld,%u,%.2f,%011llx\n", (long long)a->id,
-                    (long long)b->id, PAIR_WEAK(st->pairs.v[i]),
-                    rmodel_score(&st->model, st->pat[i], a),
-                    (unsigned long long)st->pat[i]);
-        }
-        fclose(df);
-    }
     rc = TOCSIN_OK;
 out:
     free(keys);
