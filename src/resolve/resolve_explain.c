@@ -416,13 +416,18 @@ resolve_explain(struct casedir *c, const char *rid, FILE *out, struct buf *why)
         if ((rc = store_person_records_each(s, person, ex_add, &x)) !=
             TOCSIN_OK)
             goto out;
+        /* the record itself, also when its person holds more records
+         * than are shown */
+        if ((rc = ex_need(&x, ids[i])) != TOCSIN_OK)
+            goto out;
         fprintf(out,
                 "%sRecord %s (#%lld) belongs to person %lld: %llu "
                 "record%s, %u brand%s, confidence %.6f\n",
-                i > 0 ? "\n" : "", ex_find(&x, ids[i])->rid, (long long)ids[i],
-                (long long)person, (unsigned long long)p.records,
-                p.records == 1 ? "" : "s", p.brands, p.brands == 1 ? "" : "s",
-                p.confidence);
+                i > 0 ? "\n" : "",
+                ex_find(&x, ids[i]) != NULL ? ex_find(&x, ids[i])->rid : "?",
+                (long long)ids[i], (long long)person,
+                (unsigned long long)p.records, p.records == 1 ? "" : "s",
+                p.brands, p.brands == 1 ? "" : "s", p.confidence);
         fputs("\nRecords:\n", out);
         for (j = 0; j < x.n; j++)
             fprintf(out,
