@@ -102,3 +102,22 @@ cli_parse_u64(const char *s, unsigned long long max, unsigned long long *out)
     *out = v;
     return 0;
 }
+
+int
+cli_open_case(const char *cmd, const char *given, int flags,
+              struct casedir **c)
+{
+    const char *dir = cli_case_dir(cmd, given);
+    struct buf why;
+    int rc;
+
+    if (dir == NULL)
+        return CLI_EXIT_CASE;
+    buf_init(&why, 4096);
+    rc = casedir_open(dir, flags, c, &why);
+    if (rc != TOCSIN_OK)
+        fprintf(stderr, "tocsin %s: %s\n", cmd,
+                buf_len(&why) ? buf_str(&why) : tocsin_strerror(rc));
+    buf_free(&why);
+    return rc == TOCSIN_OK ? CLI_EXIT_OK : cli_exit_code(rc);
+}

@@ -47,6 +47,15 @@ int cli_usage_error(const char *cmd, const char *fmt, ...)
  */
 const char *cli_case_dir(const char *cmd, const char *given);
 
+struct casedir;
+/*
+ * Open the case of command cmd (--case given, or the current directory)
+ * with casedir_open() flags into *c. CLI_EXIT_OK, or an exit status with
+ * the reason printed.
+ */
+int cli_open_case(const char *cmd, const char *given, int flags,
+                  struct casedir **c);
+
 /*
  * After getopt_long() returned ch ('?' or ':', with opterr = 0 and an
  * optstring starting with ':'): name the bad option, escaped, and return

@@ -187,8 +187,7 @@ cmd_ingest(int argc, char **argv)
     };
     struct ingest_options o = {0};
     struct casedir *c = NULL;
-    const char *given = NULL, *dir;
-    struct buf why;
+    const char *given = NULL;
     int ch, rc, json = 0;
     int64_t run_id = 0;
 
@@ -236,17 +235,8 @@ cmd_ingest(int argc, char **argv)
     }
     if ((rc = cli_check_files("ingest", argc, argv, optind)) != 0)
         return rc;
-    dir = cli_case_dir("ingest", given);
-    if (dir == NULL)
-        return CLI_EXIT_CASE;
-    buf_init(&why, 4096);
-    rc = casedir_open(dir, 0, &c, &why);
-    if (rc != TOCSIN_OK) {
-        fprintf(stderr, "tocsin ingest: %s\n",
-                buf_len(&why) ? buf_str(&why) : tocsin_strerror(rc));
-        buf_free(&why);
-        return cli_exit_code(rc);
-    }
+    if ((rc = cli_open_case("ingest", given, 0, &c)) != CLI_EXIT_OK)
+        return rc;
     o.progress = isatty(STDERR_FILENO);
     if ((rc = store_run_begin(casedir_store(c), "ingest", &run_id)) ==
         TOCSIN_OK) {
@@ -261,7 +251,6 @@ cmd_ingest(int argc, char **argv)
                 store_errmsg(casedir_store(c)));
     }
     casedir_close(c);
-    buf_free(&why);
     if (rc == TOCSIN_EINVAL || rc == TOCSIN_ECONFIG)
         return CLI_EXIT_USAGE;
     return cli_exit_code(rc);
@@ -298,8 +287,7 @@ cmd_rejects(int argc, char **argv)
     };
     struct rejects_ctx x = {0};
     struct casedir *c = NULL;
-    const char *given = NULL, *dir;
-    struct buf why;
+    const char *given = NULL;
     int ch, rc;
 
     opterr = 0;
@@ -327,17 +315,9 @@ cmd_rejects(int argc, char **argv)
     }
     if (optind < argc)
         return cli_usage_error("rejects", "takes no arguments");
-    dir = cli_case_dir("rejects", given);
-    if (dir == NULL)
-        return CLI_EXIT_CASE;
-    buf_init(&why, 4096);
-    rc = casedir_open(dir, CASEDIR_READONLY, &c, &why);
-    if (rc != TOCSIN_OK) {
-        fprintf(stderr, "tocsin rejects: %s\n",
-                buf_len(&why) ? buf_str(&why) : tocsin_strerror(rc));
-        buf_free(&why);
-        return cli_exit_code(rc);
-    }
+    if ((rc = cli_open_case("rejects", given, CASEDIR_READONLY, &c)) !=
+        CLI_EXIT_OK)
+        return rc;
     rc = store_rejects_each(casedir_store(c), rejects_one, &x);
     if (rc != TOCSIN_OK)
         fprintf(stderr, "tocsin rejects: %s\n",
@@ -346,6 +326,5 @@ cmd_rejects(int argc, char **argv)
         printf("%" PRIu64 " rejected row%s\n", x.count,
                x.count == 1 ? "" : "s");
     casedir_close(c);
-    buf_free(&why);
     return cli_exit_code(rc);
 }

@@ -17,25 +17,6 @@
 #include "../util/limits.h"
 #include "../util/log.h"
 
-/* Open the case of a command; prints why not. */
-static int
-open_case(const char *cmd, const char *given, int flags, struct casedir **c)
-{
-    const char *dir = cli_case_dir(cmd, given);
-    struct buf why;
-    int rc;
-
-    if (dir == NULL)
-        return CLI_EXIT_CASE;
-    buf_init(&why, 4096);
-    rc = casedir_open(dir, flags, c, &why);
-    if (rc != TOCSIN_OK)
-        fprintf(stderr, "tocsin %s: %s\n", cmd,
-                buf_len(&why) ? buf_str(&why) : tocsin_strerror(rc));
-    buf_free(&why);
-    return rc == TOCSIN_OK ? CLI_EXIT_OK : cli_exit_code(rc);
-}
-
 void
 cli_resolve_print(const struct resolve_result *r)
 {
@@ -147,7 +128,7 @@ cmd_resolve(int argc, char **argv)
     }
     if (optind < argc)
         return cli_usage_error("resolve", "takes no arguments");
-    if ((status = open_case("resolve", given, 0, &c)) != CLI_EXIT_OK)
+    if ((status = cli_open_case("resolve", given, 0, &c)) != CLI_EXIT_OK)
         return status;
     o.progress = isatty(STDERR_FILENO);
     buf_init(&summary, 64u << 10);
@@ -246,7 +227,7 @@ cmd_export(int argc, char **argv)
                                log_escape(argv[optind], esc, sizeof(esc)));
     if (optind + 1 < argc)
         return cli_usage_error("export", "too many arguments");
-    if ((status = open_case("export", given, CASEDIR_READONLY, &c)) !=
+    if ((status = cli_open_case("export", given, CASEDIR_READONLY, &c)) !=
         CLI_EXIT_OK)
         return status;
     if (path != NULL && strcmp(path, "-") != 0) {
@@ -327,7 +308,7 @@ cmd_explain(int argc, char **argv)
     if (strlen(argv[optind]) > LIMIT_RESOLVE_VALUE)
         return cli_usage_error("explain", "a record id is at most %d bytes",
                                LIMIT_RESOLVE_VALUE);
-    if ((status = open_case("explain", given, CASEDIR_READONLY, &c)) !=
+    if ((status = cli_open_case("explain", given, CASEDIR_READONLY, &c)) !=
         CLI_EXIT_OK)
         return status;
     buf_init(&why, 4096);
