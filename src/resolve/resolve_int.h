@@ -16,6 +16,7 @@
 
 #include "../store/casedir.h"
 #include "../store/record.h"
+#include "../store/unseal.h"
 #include "../util/buf.h"
 #include "../util/error.h"
 #include "../util/limits.h"
@@ -128,8 +129,8 @@ enum { RL_DIFF = 2, RL_BINARY_N };
 struct rload {
     struct rfeat *f;
     size_t n;
-    char *arena[2];
-    size_t arena_len[2];
+    char *arena[UNSEAL_WORKERS];
+    size_t arena_len[UNSEAL_WORKERS];
     char **brands; /* borrowed from the case config */
     size_t nbrands;
 };

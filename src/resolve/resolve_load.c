@@ -2,13 +2,11 @@
  * resolve_load.c - every record of the case, unsealed and reduced to what
  * the comparisons need (struct rfeat).
  *
- * The calling thread reads the sealed records from the database in id
- * order and hands them out in batches; RESOLVE_LOAD_WORKERS threads unseal,
- * decode and reduce them, each into its own string arena. Plaintext lives
- * only in a worker's scratch buffers and is wiped after each record; what
- * stays in memory are name keys and keyed hashes.
+ * unseal.h reads and opens the records on two threads; each reduces its
+ * records into its own string arena. Plaintext lives only in a worker's
+ * scratch buffers and is wiped after each record; what stays in memory are
+ * name keys and keyed hashes.
  */
-#include <pthread.h>
 #include <sodium.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,47 +17,10 @@
 #include "../ingest/ingest.h"
 #include "../ingest/name.h"
 #include "../ingest/phone.h"
-#include "../store/seal.h"
 #include "../store/store.h"
-#include "../util/progress.h"
+#include "../store/unseal.h"
 #include "nickname.h"
 #include "resolve_int.h"
-
-#define LOAD_WORKERS 2
-#define LOAD_BATCH   4096
-#define LOAD_RING    8
-
-struct load_batch {
-    size_t first; /* index of its first record */
-    size_t n;
-    int64_t id[LOAD_BATCH];
-    unsigned brand[LOAD_BATCH];
-    size_t off[LOAD_BATCH + 1]; /* sealed boxes in data */
-    struct buf data;
-    int state; /* 0 free, 1 full, 2 taken */
-};
-
-struct load_shared {
-    const struct seal *seal;
-    struct rload *out;
-    unsigned char hkey[crypto_shorthash_KEYBYTES];
-    pthread_mutex_t mu;
-    pthread_cond_t cv;
-    struct load_batch ring[LOAD_RING];
-    size_t head; /* next batch the reader fills */
-    int done;    /* the reader is finished */
-    int fail;    /* a worker failed: its status */
-    int64_t fail_id;
-    uint64_t loaded;
-};
-
-struct load_worker {
-    struct load_shared *sh;
-    int index;
-    struct buf arena;
-    struct buf plain, scratch;
-    pthread_t th;
-};
 
 /* A 64-bit hash of a value under a kind; never 0. Memory only: the key is
  * random per run. */
@@ -388,192 +349,42 @@ rload_features(const struct record *r, const unsigned char *key,
     return load_record(r, key, arena, scratch, f);
 }
 
-/* "record:ID", the context records are sealed with (ingest.c). */
-static void
-load_context(char out[32], int64_t id)
-{
-    char num[24];
-    size_t n = sizeof(num);
-    uint64_t v = (uint64_t)id;
-
-    do {
-        num[--n] = (char)('0' + v % 10);
-        v /= 10;
-    } while (v != 0);
-    memcpy(out, "record:", 7);
-    memcpy(out + 7, num + n, sizeof(num) - n);
-    out[7 + sizeof(num) - n] = '\0';
-}
-
-/* One sealed record of a batch into its features. */
-static int
-load_one(struct load_worker *w, struct load_batch *b, size_t i)
-{
-    struct load_shared *sh = w->sh;
-    struct rfeat *f = &sh->out->f[b->first + i];
-    struct record r;
-    char ctx[32];
-    int rc;
-
-    buf_reset(&w->plain);
-    load_context(ctx, b->id[i]);
-    rc = seal_decrypt(sh->seal, ctx, buf_str(&b->data) + b->off[i],
-                      b->off[i + 1] - b->off[i], &w->plain);
-    if (rc != TOCSIN_OK)
-        return rc;
-    if ((rc = record_decode(buf_str(&w->plain), buf_len(&w->plain), &r)) !=
-        TOCSIN_OK)
-        goto out;
-    f->id = b->id[i];
-    f->brand = (uint8_t)b->brand[i];
-    rc = rload_features(&r, sh->hkey, &w->arena, &w->scratch, f);
-    f->arena = (uint8_t)w->index;
-    if (rc == TOCSIN_OK && buf_len(&w->arena) > UINT32_MAX)
-        rc = TOCSIN_ELIMIT;
-out:
-    buf_scrub(&w->plain);
-    buf_scrub(&w->scratch);
-    return rc;
-}
-
-static void *
-load_work(void *arg)
-{
-    struct load_worker *w = arg;
-    struct load_shared *sh = w->sh;
-    size_t k, i;
-    int rc;
-
-    for (;;) {
-        struct load_batch *b = NULL;
-
-        pthread_mutex_lock(&sh->mu);
-        for (;;) {
-            for (k = 0; k < LOAD_RING; k++)
-                if (sh->ring[k].state == 1 &&
-                    (b == NULL || sh->ring[k].first < b->first))
-                    b = &sh->ring[k];
-            if (b != NULL || sh->done || sh->fail != 0)
-                break;
-            pthread_cond_wait(&sh->cv, &sh->mu);
-        }
-        if (b == NULL) {
-            pthread_mutex_unlock(&sh->mu);
-            return NULL;
-        }
-        b->state = 2;
-        pthread_mutex_unlock(&sh->mu);
-
-        rc = TOCSIN_OK;
-        for (i = 0; i < b->n && rc == TOCSIN_OK; i++)
-            rc = load_one(w, b, i);
-
-        pthread_mutex_lock(&sh->mu);
-        if (rc != TOCSIN_OK && sh->fail == 0) {
-            sh->fail = rc;
-            sh->fail_id = b->id[i - 1];
-        }
-        sh->loaded += b->n;
-        buf_reset(&b->data); /* ciphertext: nothing to wipe */
-        b->state = 0;
-        pthread_cond_broadcast(&sh->cv);
-        pthread_mutex_unlock(&sh->mu);
-    }
-}
-
-struct load_reader {
-    struct load_shared *sh;
-    struct load_batch *cur;
-    size_t next; /* index of the next record */
-    size_t total;
-    struct progress *prog;
+struct load_ctx {
+    struct rload *out;
+    unsigned char hkey[crypto_shorthash_KEYBYTES];
+    struct buf arena[UNSEAL_WORKERS];
+    struct buf scratch[UNSEAL_WORKERS];
 };
 
-/* Hand the batch being filled to the workers; take a free one. */
+/* One decoded record into its features, on worker thread `worker`. */
 static int
-load_flush(struct load_reader *rd)
+load_item(void *ctx, int worker, const struct unseal_item *it,
+          const struct record *r)
 {
-    struct load_shared *sh = rd->sh;
-    size_t k;
-
-    pthread_mutex_lock(&sh->mu);
-    if (rd->cur != NULL && rd->cur->n > 0) {
-        rd->cur->state = 1;
-        pthread_cond_broadcast(&sh->cv);
-    } else if (rd->cur != NULL) {
-        rd->cur->state = 0;
-    }
-    rd->cur = NULL;
-    while (sh->fail == 0) {
-        for (k = 0; k < LOAD_RING; k++)
-            if (sh->ring[k].state == 0) {
-                rd->cur = &sh->ring[k];
-                break;
-            }
-        if (rd->cur != NULL)
-            break;
-        pthread_cond_wait(&sh->cv, &sh->mu);
-    }
-    if (rd->cur != NULL) {
-        rd->cur->state = 3; /* being filled */
-        rd->cur->n = 0;
-        rd->cur->first = rd->next;
-        rd->cur->off[0] = 0;
-        buf_reset(&rd->cur->data);
-    }
-    progress_update(rd->prog, sh->loaded);
-    pthread_mutex_unlock(&sh->mu);
-    return rd->cur != NULL ? TOCSIN_OK : sh->fail;
-}
-
-static unsigned
-load_brand(const struct rload *l, const char *brand)
-{
-    size_t i;
-
-    if (brand == NULL)
-        return 0;
-    for (i = 0; i < l->nbrands && i < 254; i++)
-        if (strcmp(l->brands[i], brand) == 0)
-            return (unsigned)(i + 1);
-    return 0;
-}
-
-static int
-load_row(void *ctx, const struct store_record_view *v)
-{
-    struct load_reader *rd = ctx;
-    struct load_batch *b = rd->cur;
+    struct load_ctx *x = ctx;
+    struct rfeat *f = &x->out->f[it->index];
     int rc;
 
-    if (rd->next >= rd->total)
-        return TOCSIN_EDB; /* more records than counted: cannot be in
-                              one read transaction */
-    if ((rc = buf_append(&b->data, v->sealed, v->sealed_len)) != TOCSIN_OK)
-        return rc;
-    b->id[b->n] = v->id;
-    b->brand[b->n] = load_brand(rd->sh->out, v->brand);
-    b->n++;
-    b->off[b->n] = buf_len(&b->data);
-    rd->next++;
-    if (b->n == LOAD_BATCH)
-        return load_flush(rd);
-    return TOCSIN_OK;
+    f->id = it->id;
+    f->brand = (uint8_t)(it->brand <= 254 ? it->brand : 0);
+    rc = rload_features(r, x->hkey, &x->arena[worker], &x->scratch[worker], f);
+    f->arena = (uint8_t)worker;
+    if (rc == TOCSIN_OK && buf_len(&x->arena[worker]) > UINT32_MAX)
+        rc = TOCSIN_ELIMIT;
+    buf_scrub(&x->scratch[worker]);
+    return rc;
 }
 
 int
 rload_run(struct casedir *c, int progress, struct rload *out, struct buf *why)
 {
     const struct case_config *cfg = casedir_config(c);
-    struct load_shared sh;
-    struct load_worker w[LOAD_WORKERS];
-    struct load_reader rd;
-    uint64_t total;
-    int rc, k, started = 0;
+    struct unseal_options uo = {0, 0, progress ? "resolve: reading" : NULL};
+    struct load_ctx x;
+    uint64_t total, got = 0;
+    int rc, k;
 
     memset(out, 0, sizeof(*out));
-    memset(&sh, 0, sizeof(sh));
-    memset(&rd, 0, sizeof(rd));
     if ((rc = store_record_count(casedir_store(c), &total)) != TOCSIN_OK) {
         resolve_why(why, "reading the records: %s",
                     store_errmsg(casedir_store(c)));
@@ -587,97 +398,46 @@ rload_run(struct casedir *c, int progress, struct rload *out, struct buf *why)
     }
     out->n = (size_t)total;
     out->f = calloc(out->n + 1, sizeof(*out->f));
-    if (out->f == NULL)
-        return TOCSIN_ENOMEM;
     out->nbrands = cfg->nbrands;
     out->brands = calloc(cfg->nbrands + 1, sizeof(char *));
-    if (out->brands == NULL) {
-        rc = TOCSIN_ENOMEM;
-        goto fail;
+    if (out->f == NULL || out->brands == NULL) {
+        rload_free(out);
+        return TOCSIN_ENOMEM;
     }
     for (size_t i = 0; i < cfg->nbrands; i++)
         out->brands[i] = cfg->brands[i].id;
 
-    sh.seal = casedir_seal(c);
-    sh.out = out;
-    crypto_shorthash_keygen(sh.hkey);
-    pthread_mutex_init(&sh.mu, NULL);
-    pthread_cond_init(&sh.cv, NULL);
-    for (k = 0; k < LOAD_RING; k++)
-        buf_init(&sh.ring[k].data, SIZE_MAX);
-    for (k = 0; k < LOAD_WORKERS; k++) {
-        w[k].sh = &sh;
-        w[k].index = k;
-        buf_init(&w[k].arena, (size_t)UINT32_MAX);
-        buf_init(&w[k].plain, SIZE_MAX);
-        buf_init(&w[k].scratch, SIZE_MAX);
+    memset(&x, 0, sizeof(x));
+    x.out = out;
+    crypto_shorthash_keygen(x.hkey);
+    for (k = 0; k < UNSEAL_WORKERS; k++) {
+        buf_init(&x.arena[k], (size_t)UINT32_MAX);
+        buf_init(&x.scratch[k], SIZE_MAX);
     }
-    for (k = 0; k < LOAD_WORKERS; k++) {
-        if (pthread_create(&w[k].th, NULL, load_work, &w[k]) != 0)
-            break;
-        started++;
-    }
-    if (started == 0) {
-        rc = TOCSIN_ENOMEM;
-        goto join;
-    }
-    rd.sh = &sh;
-    rd.total = out->n;
-    rd.prog = progress ? progress_start("resolve: reading", total) : NULL;
-    rc = load_flush(&rd);
-    if (rc == TOCSIN_OK)
-        rc = store_records_each(casedir_store(c), 0, load_row, &rd);
-    if (rc == TOCSIN_OK)
-        rc = load_flush(&rd);
-    if (rc == TOCSIN_OK && rd.next != rd.total)
+    uo.expected = total;
+    rc = unseal_each(c, &uo, load_item, &x, &got, why);
+    if (rc == TOCSIN_OK && got != total) {
+        resolve_why(why, "%llu records read of %llu counted",
+                    (unsigned long long)got, (unsigned long long)total);
         rc = TOCSIN_EDB;
-join:
-    pthread_mutex_lock(&sh.mu);
-    if (rd.cur != NULL)
-        rd.cur->state = 0;
-    sh.done = 1;
-    if (rc != TOCSIN_OK && sh.fail == 0)
-        sh.fail = rc;
-    pthread_cond_broadcast(&sh.cv);
-    pthread_mutex_unlock(&sh.mu);
-    for (k = 0; k < started; k++)
-        pthread_join(w[k].th, NULL);
-    progress_end(rd.prog);
-    if (rc == TOCSIN_OK)
-        rc = sh.fail;
-    if (rc != TOCSIN_OK) {
-        if (sh.fail_id != 0)
-            resolve_why(why, "record %lld: %s", (long long)sh.fail_id,
-                        tocsin_strerror(rc));
-        else
-            resolve_why(why, "reading the records: %s",
-                        rc == TOCSIN_EDB ? store_errmsg(casedir_store(c))
-                                         : tocsin_strerror(rc));
     }
-    for (k = 0; k < LOAD_RING; k++)
-        buf_wipe(&sh.ring[k].data);
-    for (k = 0; k < LOAD_WORKERS; k++) {
+    for (k = 0; k < UNSEAL_WORKERS; k++) {
         size_t len;
 
-        buf_wipe(&w[k].plain);
-        buf_wipe(&w[k].scratch);
-        if (buf_len(&w[k].arena) == 0) {
-            buf_free(&w[k].arena);
+        buf_wipe(&x.scratch[k]);
+        if (rc != TOCSIN_OK || buf_len(&x.arena[k]) == 0) {
+            buf_wipe(&x.arena[k]);
             out->arena[k] = calloc(1, 1);
             if (out->arena[k] == NULL && rc == TOCSIN_OK)
                 rc = TOCSIN_ENOMEM;
             continue;
         }
-        out->arena[k] = buf_detach(&w[k].arena, &len);
+        out->arena[k] = buf_detach(&x.arena[k], &len);
         out->arena_len[k] = len;
     }
-    sodium_memzero(sh.hkey, sizeof(sh.hkey));
-    pthread_mutex_destroy(&sh.mu);
-    pthread_cond_destroy(&sh.cv);
-    if (rc == TOCSIN_OK)
-        return TOCSIN_OK;
-fail:
-    rload_free(out);
+    sodium_memzero(x.hkey, sizeof(x.hkey));
+    if (rc != TOCSIN_OK)
+        rload_free(out);
     return rc;
 }
 
@@ -686,7 +446,7 @@ rload_free(struct rload *l)
 {
     int k;
 
-    for (k = 0; k < 2; k++) {
+    for (k = 0; k < UNSEAL_WORKERS; k++) {
         if (l->arena[k] != NULL)
             sodium_memzero(l->arena[k], l->arena_len[k]);
         free(l->arena[k]);

@@ -189,6 +189,7 @@ struct store_record_view {
     uint64_t line;
     const char *brand; /* or NULL */
     int64_t person_id; /* with STORE_EACH_PERSONS; else 0 */
+    uint32_t present;  /* 1 << enum category for each with a value */
     const void *sealed;
     size_t sealed_len;
 };

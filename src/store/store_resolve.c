@@ -30,7 +30,8 @@ store_record_count(struct store *s, uint64_t *n)
     return rc;
 }
 
-/* Fill v from a row of (id, source_id, line, brand, sealed[, person]). */
+/* Fill v from a row of (id, source_id, line, brand, sealed, present[,
+ * person]). */
 static void
 store_record_row(sqlite3_stmt *st, int with_person,
                  struct store_record_view *v)
@@ -42,8 +43,9 @@ store_record_row(sqlite3_stmt *st, int with_person,
     v->brand = (const char *)sqlite3_column_text(st, 3);
     v->sealed = sqlite3_column_blob(st, 4);
     v->sealed_len = (size_t)sqlite3_column_bytes(st, 4);
+    v->present = (uint32_t)sqlite3_column_int64(st, 5);
     if (with_person)
-        v->person_id = sqlite3_column_int64(st, 5);
+        v->person_id = sqlite3_column_int64(st, 6);
 }
 
 /* Step st to its end, calling fn per row. */
@@ -72,11 +74,12 @@ store_records_each(struct store *s, int flags,
                    int (*fn)(void *ctx, const struct store_record_view *v),
                    void *ctx)
 {
-    static const char plain[] =
-        "SELECT r.id, r.source_id, r.line, r.brand, r.sealed FROM records r"
-        " WHERE" STORE_FINISHED " ORDER BY r.id";
+    static const char plain[] = "SELECT r.id, r.source_id, r.line, r.brand, "
+                                "r.sealed, r.present FROM records r"
+                                " WHERE" STORE_FINISHED " ORDER BY r.id";
     static const char persons[] =
-        "SELECT r.id, r.source_id, r.line, r.brand, r.sealed, p.person_id"
+        "SELECT r.id, r.source_id, r.line, r.brand, r.sealed, r.present, "
+        "p.person_id"
         " FROM records r JOIN person_records p ON p.record_id = r.id"
         " WHERE" STORE_FINISHED " ORDER BY r.id";
     int with = (flags & STORE_EACH_PERSONS) != 0, rc, rows;
@@ -127,11 +130,11 @@ store_record_get(struct store *s, int64_t id,
     sqlite3_stmt *st = NULL;
     int rc, rows = 0;
 
-    if (sqlite3_prepare_v2(
-            s->db,
-            "SELECT r.id, r.source_id, r.line, r.brand,"
-            " r.sealed FROM records r WHERE r.id = ?1 AND" STORE_FINISHED,
-            -1, &st, NULL) != SQLITE_OK ||
+    if (sqlite3_prepare_v2(s->db,
+                           "SELECT r.id, r.source_id, r.line, r.brand,"
+                           " r.sealed, r.present FROM records r WHERE r.id = "
+                           "?1 AND" STORE_FINISHED,
+                           -1, &st, NULL) != SQLITE_OK ||
         sqlite3_bind_int64(st, 1, id) != SQLITE_OK) {
         rc = store_fail(s, TOCSIN_EDB);
         goto out;
@@ -359,12 +362,13 @@ store_person_records_each(struct store *s, int64_t person_id,
     sqlite3_stmt *st = NULL;
     int rc, rows;
 
-    if (sqlite3_prepare_v2(s->db,
-                           "SELECT r.id, r.source_id, r.line, r.brand,"
-                           " r.sealed, p.person_id FROM person_records p"
-                           " JOIN records r ON r.id = p.record_id"
-                           " WHERE p.person_id = ?1 ORDER BY r.id",
-                           -1, &st, NULL) != SQLITE_OK ||
+    if (sqlite3_prepare_v2(
+            s->db,
+            "SELECT r.id, r.source_id, r.line, r.brand,"
+            " r.sealed, r.present, p.person_id FROM person_records p"
+            " JOIN records r ON r.id = p.record_id"
+            " WHERE p.person_id = ?1 ORDER BY r.id",
+            -1, &st, NULL) != SQLITE_OK ||
         sqlite3_bind_int64(st, 1, person_id) != SQLITE_OK) {
         rc = store_fail(s, TOCSIN_EDB);
         goto out;

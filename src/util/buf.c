@@ -148,6 +148,20 @@ buf_printf(struct buf *b, const char *fmt, ...)
     return rc;
 }
 
+void
+buf_setf(struct buf *b, const char *fmt, ...)
+{
+    va_list ap;
+
+    if (b == NULL)
+        return;
+    buf_reset(b);
+    va_start(ap, fmt);
+    if (buf_vprintf(b, fmt, ap) != TOCSIN_OK)
+        buf_reset(b);
+    va_end(ap);
+}
+
 const char *
 buf_str(const struct buf *b)
 {

@@ -46,6 +46,12 @@ TOCSIN_MUST_CHECK int buf_printf(struct buf *b, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 TOCSIN_MUST_CHECK int buf_vprintf(struct buf *b, const char *fmt, va_list ap);
 
+/* Replace the contents with a formatted message: for the `why` buffers of
+ * fallible functions. b may be NULL (nothing done); when the text does not
+ * fit, b is left empty. Never fails. */
+void buf_setf(struct buf *b, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
 /*
  * Make the buffer n bytes longer and point *p at the new bytes, which the
  * caller then fills (they are not initialised). For writers that know a
