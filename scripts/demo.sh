@@ -25,6 +25,11 @@ echo "== tocsin synth --persons $persons (a synthetic breach, seed 2026)"
 "$tocsin" synth --persons "$persons" --seed 2026 --out "$case_dir/synthetic"
 echo "== tocsin run"
 "$tocsin" run --case "$case_dir" "$case_dir/synthetic/export.csv"
+echo "== tocsin report (for the supervisory authority: JSON, Markdown, HTML)"
+for fmt in json md html; do
+    "$tocsin" report --case "$case_dir" --format "$fmt" \
+        --out "$case_dir/report.$fmt" 2>/dev/null
+done
 end=$(date +%s)
 echo "== how good is the resolution? (scored against the synthetic truth)"
 "$tocsin" export clusters --case "$case_dir" --out "$case_dir/clusters.csv" \
@@ -46,6 +51,7 @@ Where to look:
   $case_dir/synthetic/export.csv  the synthetic breach export that was processed
   $case_dir/synthetic/truth.csv   who is who in it, to score the results
   $case_dir/clusters.csv          which person each record belongs to
+  $case_dir/report.html           the regulator report (also report.md, report.json)
   tocsin rejects --case $case_dir  the rows that could not be read, and why
   tocsin explain --case $case_dir R00000002   why a record belongs to its person
 EOT

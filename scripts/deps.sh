@@ -5,7 +5,9 @@ set -eu
 
 # Build and library packages (checked with dpkg). clang and its libFuzzer,
 # ASan and UBSan runtimes (libclang-rt-14-dev, only recommended by clang-14)
-# are for scripts/fuzz.sh and the fuzz_short test.
+# are for scripts/fuzz.sh and the fuzz_short test. chromium (headless) draws
+# the HTML report as a screenshot and an A4 PDF in the e2e_report_html test
+# (tests/report/test_report_html.sh), which is skipped without it.
 PACKAGES="
 build-essential
 meson
@@ -27,6 +29,7 @@ libssl-dev
 libcmocka-dev
 clang
 libclang-rt-14-dev
+chromium
 "
 
 missing=""

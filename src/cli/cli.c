@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "../store/casedir.h"
+#include "../store/store.h"
 #include "../util/limits.h"
 #include "../util/log.h"
 #include "../util/error.h"
@@ -120,4 +121,43 @@ cli_open_case(const char *cmd, const char *given, int flags,
                 buf_len(&why) ? buf_str(&why) : tocsin_strerror(rc));
     buf_free(&why);
     return rc == TOCSIN_OK ? CLI_EXIT_OK : cli_exit_code(rc);
+}
+
+int
+cli_logged_stage(struct casedir *c, const char *cmd,
+                 int (*stage)(struct casedir *c, int64_t run_id,
+                              struct buf *summary, void *arg),
+                 void *arg)
+{
+    struct store *s = casedir_store(c);
+    struct buf summary, js;
+    int64_t run_id = 0;
+    int rc;
+
+    if ((rc = store_run_begin(s, cmd, &run_id)) != TOCSIN_OK) {
+        fprintf(stderr, "tocsin %s: cannot record the run: %s\n", cmd,
+                store_errmsg(s));
+        return rc;
+    }
+    buf_init(&summary, 64u << 10);
+    buf_init(&js, 64u << 10);
+    rc = stage(c, run_id, &summary, arg);
+    /* the stage's members without the leading comma, as an object */
+    if (buf_len(&summary) < 2 ||
+        buf_printf(&js, "{%s}", buf_str(&summary) + 1) != TOCSIN_OK) {
+        buf_reset(&js);
+        if (buf_appends(&js, "{}") != TOCSIN_OK) {
+            /* "{}" always fits */
+        }
+    }
+    if (store_run_end(s, run_id, cli_exit_code(rc), buf_str(&js)) !=
+            TOCSIN_OK &&
+        rc == TOCSIN_OK) {
+        fprintf(stderr, "tocsin %s: cannot record the end of the run: %s\n",
+                cmd, store_errmsg(s));
+        rc = TOCSIN_EDB;
+    }
+    buf_free(&js);
+    buf_free(&summary);
+    return rc;
 }

@@ -5,6 +5,8 @@
 #ifndef TOCSIN_CLI_CLI_H
 #define TOCSIN_CLI_CLI_H
 
+#include <stdint.h>
+
 #include "../util/buf.h"
 
 /* Exit codes (documented in tocsin(1)). */
@@ -29,6 +31,8 @@ int cmd_run(int argc, char **argv);
 int cmd_resolve(int argc, char **argv);
 int cmd_export(int argc, char **argv);
 int cmd_explain(int argc, char **argv);
+int cmd_assess(int argc, char **argv);
+int cmd_report(int argc, char **argv);
 int cmd_synth(int argc, char **argv);
 
 /* The version string ("0.1.0"). */
@@ -92,6 +96,23 @@ struct resolve_result;
 int cli_resolve(struct casedir *c, const struct resolve_options *o,
                 struct buf *summary);
 void cli_resolve_print(const struct resolve_result *r);
+
+/*
+ * Run a stage command in the run log: record the run's start, call
+ * stage(c, run_id, summary, arg) — which appends its `,"name":{...}`
+ * members to summary — and record the end with its status and summary.
+ * Returns the stage's status (or TOCSIN_EDB when the log fails).
+ */
+int cli_logged_stage(struct casedir *c, const char *cmd,
+                     int (*stage)(struct casedir *c, int64_t run_id,
+                                  struct buf *summary, void *arg),
+                     void *arg);
+
+struct assess_options;
+/* Assess the case and print the figures (stage function of run and
+ * assess). A tocsin status; failures are printed. */
+int cli_assess(struct casedir *c, const struct assess_options *o,
+               struct buf *summary);
 
 /*
  * Parse a non-negative decimal integer (no sign, no spaces) at most max.

@@ -61,6 +61,16 @@ cli_resolve(struct casedir *c, const struct resolve_options *o,
     return rc;
 }
 
+static int
+resolve_stage(struct casedir *c, int64_t run_id, struct buf *summary,
+              void *arg)
+{
+    struct resolve_options *o = arg;
+
+    o->run_id = run_id;
+    return cli_resolve(c, o, summary);
+}
+
 static void
 resolve_usage(FILE *out)
 {
@@ -99,8 +109,6 @@ cmd_resolve(int argc, char **argv)
     struct resolve_options o = {0};
     struct casedir *c = NULL;
     const char *given = NULL;
-    struct buf summary;
-    int64_t run_id = 0;
     int ch, rc, status;
     char *end;
 
@@ -131,33 +139,8 @@ cmd_resolve(int argc, char **argv)
     if ((status = cli_open_case("resolve", given, 0, &c)) != CLI_EXIT_OK)
         return status;
     o.progress = isatty(STDERR_FILENO);
-    buf_init(&summary, 64u << 10);
-    if ((rc = store_run_begin(casedir_store(c), "resolve", &run_id)) !=
-        TOCSIN_OK) {
-        fprintf(stderr, "tocsin resolve: cannot record the run: %s\n",
-                store_errmsg(casedir_store(c)));
-    } else {
-        struct buf js;
-
-        o.run_id = run_id;
-        rc = cli_resolve(c, &o, &summary);
-        /* the stage's members without the leading comma, as an object */
-        buf_init(&js, 64u << 10);
-        if (buf_len(&summary) < 2 ||
-            buf_printf(&js, "{%s}", buf_str(&summary) + 1) != TOCSIN_OK) {
-            buf_reset(&js);
-            if (buf_appends(&js, "{}") != TOCSIN_OK) {
-                /* "{}" always fits */
-            }
-        }
-        if (store_run_end(casedir_store(c), run_id, cli_exit_code(rc),
-                          buf_str(&js)) != TOCSIN_OK &&
-            rc == TOCSIN_OK)
-            rc = TOCSIN_EDB;
-        buf_free(&js);
-    }
+    rc = cli_logged_stage(c, "resolve", resolve_stage, &o);
     casedir_close(c);
-    buf_free(&summary);
     return cli_exit_code(rc);
 }
 

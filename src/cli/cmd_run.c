@@ -17,6 +17,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "../assess/assess.h"
 #include "../ingest/ingest.h"
 #include "../resolve/resolve.h"
 #include "../store/casedir.h"
@@ -63,10 +64,21 @@ run_resolve(struct run_job *job)
     return cli_resolve(job->c, &o, job->summary);
 }
 
+static int
+run_assess(struct run_job *job)
+{
+    struct assess_options o = {0};
+
+    o.run_id = job->run_id;
+    o.progress = isatty(STDERR_FILENO);
+    return cli_assess(job->c, &o, job->summary);
+}
+
 /* The pipeline, in order. Stages join here as they are built. */
 static const struct run_stage run_stages[] = {
     {"ingest", run_ingest},
     {"resolve", run_resolve},
+    {"assess", run_assess},
     {NULL, NULL},
 };
 

@@ -6,8 +6,10 @@
 
 #include <math.h>
 #include <pthread.h>
+#include <sodium.h>
 #include <stdarg.h>
 #include <stdatomic.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -1151,6 +1153,29 @@ link_weights(const struct resolve_state *st, uint64_t pattern,
 #define WRITE_CHUNK 4096 /* rows handed to the store at once */
 
 /* Write the persons and links, replacing what was there. */
+
+/* Mark this resolve: meta resolved_at (UTC) and resolve_stamp (the time
+ * and a random part), which later stages keep to tell whether their
+ * result is of the persons now in the case. */
+static int
+resolve_stamp(struct store *s)
+{
+    unsigned char rnd[8];
+    char now[32], hex[2 * sizeof(rnd) + 1], stamp[64];
+    time_t t = time(NULL);
+    struct tm tm;
+    int rc;
+
+    randombytes_buf(rnd, sizeof(rnd));
+    sodium_bin2hex(hex, sizeof(hex), rnd, sizeof(rnd));
+    gmtime_r(&t, &tm);
+    strftime(now, sizeof(now), "%Y-%m-%dT%H:%M:%SZ", &tm);
+    snprintf(stamp, sizeof(stamp), "%s %s", now, hex);
+    if ((rc = store_meta_set(s, "resolved_at", now)) != TOCSIN_OK)
+        return rc;
+    return store_meta_set(s, "resolve_stamp", stamp);
+}
+
 static int
 resolve_write(struct casedir *cd, struct resolve_state *st, int progress,
               struct buf *why)
@@ -1223,7 +1248,8 @@ resolve_write(struct casedir *cd, struct resolve_state *st, int progress,
     }
     if ((rc = rmodel_json(&st->model, &model)) != TOCSIN_OK ||
         (rc = store_meta_set(s, "resolve_model", buf_str(&model))) !=
-            TOCSIN_OK)
+            TOCSIN_OK ||
+        (rc = resolve_stamp(s)) != TOCSIN_OK)
         goto fail;
     rc = TOCSIN_OK;
     goto out;
@@ -1248,6 +1274,7 @@ resolve_run(struct casedir *cd, const struct resolve_options *o,
     struct store *s = casedir_store(cd);
     struct resolve_state st;
     double t0 = now_seconds(), threshold;
+    char num[32];
     int rc, in_tx = 0;
 
     memset(res, 0, sizeof(*res));
@@ -1313,7 +1340,9 @@ resolve_run(struct casedir *cd, const struct resolve_options *o,
              (unsigned long long)res->uncertain, res->em_iterations,
              res->match_share, threshold)) != TOCSIN_OK)
         goto out;
-    if ((rc = store_commit(s)) != TOCSIN_OK) {
+    snprintf(num, sizeof(num), "%.6g", threshold);
+    if ((rc = store_meta_set(s, "resolve_threshold", num)) != TOCSIN_OK ||
+        (rc = store_commit(s)) != TOCSIN_OK) {
         resolve_why(why, "%s", store_errmsg(s));
         goto out;
     }

@@ -11,12 +11,19 @@
  *  - inih (as Debian builds it) joins an indented line to the value of the
  *    key above it, Python-configparser style. An indented "key = value" would
  *    then vanish into the previous value. Here only the free-text keys
- *    (description, measures, address) take continuation lines, joined with
- *    a newline, and an indented line that looks like a key is refused.
+ *    (description, measures, consequences, address) and the term lists of
+ *    [sensitive LANG] take continuation lines, free text joined with a
+ *    newline, and an indented line that looks like a key is refused.
  * The first error wins: parsing stops there and its message is kept.
+ *
+ * [risk] and [sensitive LANG] have keys the file names itself (rules,
+ * topics); they are handled apart from the fixed keys of the other
+ * sections, and their built-in defaults are parsed from text by the same
+ * code as the file's, so the two cannot differ in meaning.
  */
 #include "config.h"
 
+#include <assert.h>
 #include <ctype.h>
 #include <errno.h>
 #include <stdarg.h>
@@ -25,6 +32,9 @@
 #include <string.h>
 
 #include <ini.h>
+#include <utf8proc.h>
+
+#include "field.h"
 
 #include "../util/fsutil.h"
 #include "../util/limits.h"
@@ -73,6 +83,7 @@ static const struct cfg_key cfg_incident_keys[] = {
     {"organisation", CFG_STR, CC(organisation), 1, 0, 0},
     {"description", CFG_TEXT, CC(description), 0, 0, 0},
     {"measures", CFG_TEXT, CC(measures), 0, 0, 0},
+    {"consequences", CFG_TEXT, CC(consequences), 0, 0, 0},
     {"occurred", CFG_DATE, CC(occurred), 1, 0, 0},
     {"detected", CFG_DATE, CC(detected), 0, 0, 0},
     {"contained", CFG_DATE, CC(contained), 0, 0, 0},
@@ -97,6 +108,11 @@ static const struct cfg_key cfg_retention_keys[] = {
     {NULL, CFG_STR, 0, 0, 0, 0},
 };
 
+static const struct cfg_key cfg_report_keys[] = {
+    {"small_count", CFG_INT, CC(small_count), 0, 1, 1000},
+    {NULL, CFG_STR, 0, 0, 0, 0},
+};
+
 static const struct cfg_key cfg_dpo_keys[] = {
     {"name", CFG_STR, CC(dpo_name), 0, 0, 0},
     {"email", CFG_EMAIL, CC(dpo_email), 1, 0, 0},
@@ -117,11 +133,20 @@ static const struct cfg_key cfg_brand_keys[] = {
 
 #define CFG_MAX_KEYS 16 /* keys in one section, with room to grow */
 
+/* The languages of [sensitive LANG], and the most topic keys their
+ * sections can hold together (each topic once per language). */
+static const char *const cfg_langs[] = {"nl", "en"};
+#define CFG_NLANGS    2
+#define CFG_MAX_TERMS (CFG_NLANGS * CONFIG_MAX_TOPICS)
+
 enum cfg_section {
     CFG_SEC_NONE = 0, /* before the first header */
     CFG_SEC_INCIDENT,
     CFG_SEC_DATA,
     CFG_SEC_RETENTION,
+    CFG_SEC_RISK,      /* keys: rule names */
+    CFG_SEC_SENSITIVE, /* [sensitive LANG]; keys: topics */
+    CFG_SEC_REPORT,
     CFG_SEC_DPO,
     CFG_SEC_BRAND,
     CFG_SEC_COUNT,
@@ -137,6 +162,9 @@ static const struct cfg_section_def cfg_sections[CFG_SEC_COUNT] = {
     {"incident", cfg_incident_keys},
     {"data", cfg_data_keys},
     {"retention", cfg_retention_keys},
+    {"risk", NULL},
+    {"sensitive LANG", NULL},
+    {"report", cfg_report_keys},
     {"dpo", cfg_dpo_keys},
     {"brand NAME", cfg_brand_keys},
 };
@@ -164,6 +192,15 @@ struct cfg_parse {
     int key_line[CFG_SEC_COUNT][CFG_MAX_KEYS];
     int brand_line[LIMIT_BRANDS];
     int brand_key_line[LIMIT_BRANDS][CFG_MAX_KEYS];
+
+    /* [risk] and [sensitive LANG]: the line of each rule and topic key, of
+     * each [sensitive LANG] header; the entry continuation lines add to. */
+    int rule_line[CONFIG_MAX_RULES];
+    int terms_line[CFG_MAX_TERMS];
+    int lang_line[CFG_NLANGS];
+    const char *lang;    /* of the current [sensitive LANG] */
+    size_t terms_cur;    /* cfg->terms entry of the last topic key */
+    size_t nterms_total; /* terms over all topics */
 
     struct case_config *cfg;
     struct buf *why;
@@ -676,6 +713,678 @@ cfg_brand_section(struct cfg_parse *p, const char *id)
     p->sec = CFG_SEC_BRAND;
 }
 
+/* ---- [risk] and [sensitive LANG] ---- */
+
+/* The conditions of a rule that are not data categories. */
+struct cfg_condition {
+    const char *name;
+    unsigned bit;
+};
+
+static const struct cfg_condition cfg_conditions[] = {
+    {"sensitive_notes", CONFIG_COND_SENSITIVE_NOTES},
+    {"minor", CONFIG_COND_MINOR},
+    {"past_retention", CONFIG_COND_PAST_RETENTION},
+    {"valid_id_document", CONFIG_COND_VALID_ID_DOCUMENT},
+    {NULL, 0},
+};
+
+/* The built-in rules, used when the file has no [risk] section; parsed by
+ * cfg_rule() like the file's. data/case.ini writes out the same. */
+struct cfg_default_rule {
+    const char *name;
+    const char *value;
+};
+
+static const struct cfg_default_rule cfg_default_rules[] = {
+    {"fraud", "high: iban + name + address"},
+    {"identity_fraud", "high: id_document + birth_date"},
+    {"national_id", "high: national_id"},
+    {"sensitive_notes", "high: sensitive_notes"},
+    {"phishing", "medium: email + name"},
+    {"phishing_phone", "medium: phone + name"},
+    {"minor", "medium: minor"},
+    {NULL, NULL},
+};
+
+/*
+ * The built-in sensitive terms, used when the file has no [sensitive LANG]
+ * section; parsed by cfg_terms_text() like the file's. data/case.ini
+ * writes out the same. Words a customer-service note would hold; a note
+ * matches when one of its words is a term (or starts with a term ending in
+ * '*'), so a term must not be an ordinary word or begin one: no
+ * "schuld*" (the fault of "niet mijn schuld"), "geweld*" (geweldig),
+ * "incasso*" (automatische incasso), "beslag*" (in beslag nemen), "opname"
+ * (of a call), "bkr" (checked for every handset on credit), "aangehouden"
+ * (an order on hold), "verdachte" (transactie), "disabled" (voicemail),
+ * "threatened" (to cancel), "abusive" (to the agent).
+ */
+struct cfg_default_terms {
+    const char *language;
+    const char *topic;
+    const char *terms;
+};
+
+static const struct cfg_default_terms cfg_default_terms[] = {
+    {"nl", "health",
+     "ziek*, ziekenhuis*, psychisch*, psychiatr*, ggz, depressie*, "
+     "depressief, burn-out, burnout, overspannen, angststoornis, autisme, "
+     "autistisch, kanker, tumor, chemo*, bestraling*, dementie, dement, "
+     "alzheimer, parkinson, beroerte, herseninfarct, hartinfarct, "
+     "hartaanval, operatie, revalid*, verpleeghuis*, hospice, terminaal, "
+     "palliatie*, gehandicapt*, handicap, rolstoel*, doof, slechthorend*, "
+     "slechtziend*, visueel beperkt, diabetes, verslaving*, verslaafd, "
+     "afkick*, zelfmoord*, suïcid*, zwanger*, medisch*, medicatie, "
+     "medicijn*, huisarts, thuiszorg, mantelzorg*, arbeidsongeschikt*"},
+    {"nl", "debt",
+     "schulden*, schuldhulp*, schuldsanering*, schuldeiser*, "
+     "schuldbemiddel*, schuldregeling*, wsnp, bewind, bewindvoer*, "
+     "beschermingsbewind, budgetbeheer, budgetcoach*, deurwaarder*, "
+     "incassobureau*, beslaglegging, loonbeslag, derdenbeslag, "
+     "beslag gelegd, beslagvrije voet, faillissement, failliet, "
+     "bkr-registratie, voedselbank, minnelijk traject"},
+    {"nl", "violence",
+     "geweld, gewelddadig*, huiselijk geweld, mishandel*, vrouwenopvang, "
+     "opvang, blijf-van-mijn-lijfhuis, veilig thuis, huisverbod, bedreigd, "
+     "verkracht*, aanranding, zedenzaak, seksueel misbruik"},
+    {"nl", "stalking",
+     "stalk*, gestalkt, belaging, belaagd, achtervolg*, contactverbod, "
+     "straatverbod, locatieverbod, adresafscherming, geheim adres"},
+    {"nl", "police",
+     "politie, aangifte, justitie, justitieel, officier van justitie, "
+     "vordering om, vordering van het om, openbaar ministerie, recherche, "
+     "rechercheur, gedetineerd*, detentie, gevangenis*, "
+     "penitentiaire inrichting, celstraf, taakstraf, enkelband, "
+     "reclassering, tbs, arrestatie, gearresteerd, strafblad, strafzaak, "
+     "veroordeeld"},
+    {"en", "health",
+     "ill, illness, sickness, sick leave, off sick, hospital*, psychiatr*, "
+     "mental health, depression, depressed, anxiety, autism, autistic, "
+     "cancer, tumour, tumor, chemo*, radiotherapy, dementia, alzheimer*, "
+     "parkinson*, stroke, heart attack, surgery, nursing home, care home, "
+     "hospice, terminally, palliative, disability, wheelchair, deaf, "
+     "visually impaired, diabetes, diabetic, addiction, addicted, rehab, "
+     "suicid*, pregnant, pregnancy, medical, medication"},
+    {"en", "debt",
+     "debt, debts, indebted, collection agency, bailiff*, bankrupt*, "
+     "insolvency, insolvent, arrears, garnish*, repossess*, food bank"},
+    {"en", "violence",
+     "violence, violent, domestic abuse, abused, assault*, battered, "
+     "women's refuge, women's shelter, safe house, rape, raped, "
+     "sexual abuse"},
+    {"en", "stalking",
+     "stalk*, harassed, harassment, harassing, restraining order, "
+     "non-molestation order, protective order"},
+    {"en", "police",
+     "police, arrest*, prison*, jail, jailed, imprison*, detained, "
+     "detention, custody, probation, parole, convicted, conviction, "
+     "court order, warrant, prosecutor, law enforcement"},
+    {NULL, NULL, NULL},
+};
+
+/* Every condition a rule may name, for messages. */
+static void
+cfg_condition_names(char *out, size_t outsz)
+{
+    size_t at = 0;
+    int c, n;
+    const struct cfg_condition *k;
+
+    out[0] = '\0';
+    for (c = 0; c < CATEGORY_COUNT; c++) {
+        n = snprintf(out + at, outsz - at, "%s%s", c > 0 ? ", " : "",
+                     category_name((enum category)c));
+        if (n < 0 || (size_t)n >= outsz - at)
+            return;
+        at += (size_t)n;
+    }
+    for (k = cfg_conditions; k->name != NULL; k++) {
+        n = snprintf(out + at, outsz - at, ", %s", k->name);
+        if (n < 0 || (size_t)n >= outsz - at)
+            return;
+        at += (size_t)n;
+    }
+}
+
+/* A rule or topic name: 1 to LIMIT_CONFIG_NAME of a-z, 0-9 and '_'. */
+static int
+cfg_name_ok(const char *s)
+{
+    size_t n = strlen(s), i;
+
+    if (n == 0 || n > LIMIT_CONFIG_NAME)
+        return 0;
+    for (i = 0; i < n; i++)
+        if (!((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= '0' && s[i] <= '9') ||
+              s[i] == '_'))
+            return 0;
+    return 1;
+}
+
+/* s[0..n) without the white space around it, as b..e. */
+static void
+cfg_trim(const char *s, size_t n, const char **b, const char **e)
+{
+    *b = s;
+    *e = s + n;
+    while (*b < *e && isspace((unsigned char)**b))
+        (*b)++;
+    while (*e > *b && isspace((unsigned char)(*e)[-1]))
+        (*e)--;
+}
+
+/*
+ * One condition of a rule: a data category that can be in a record, or one
+ * of cfg_conditions. Sets *cat (a category bit) or *cond (a CONFIG_COND_*
+ * bit); 0 when the name is unknown, -1 when it is a category that is
+ * never in the data.
+ */
+static int
+cfg_rule_condition(const char *s, size_t n, unsigned *cat, unsigned *cond)
+{
+    const struct cfg_condition *k;
+    int c;
+
+    *cat = *cond = 0;
+    for (c = 0; c < CATEGORY_COUNT; c++) {
+        const char *name = category_name((enum category)c);
+
+        if (strlen(name) == n && memcmp(name, s, n) == 0) {
+            *cat = 1u << c;
+            return 1;
+        }
+    }
+    for (k = cfg_conditions; k->name != NULL; k++) {
+        if (strlen(k->name) == n && memcmp(k->name, s, n) == 0) {
+            *cond = k->bit;
+            return 1;
+        }
+    }
+    return cfg_category_known(s, n) ? -1 : 0;
+}
+
+/* NAME = LEVEL: CONDITION + CONDITION ...; adds the rule to cfg->rules. */
+static void
+cfg_rule(struct cfg_parse *p, const char *name, const char *value, int line)
+{
+    static const char *const levels[] = {"low", "medium", "high"};
+    struct case_config *cfg = p->cfg;
+    char esc[LIMIT_LOG_FIELD + 8], item[LIMIT_CONFIG_VALUE + 1];
+    char when[LIMIT_CONFIG_VALUE + 1], names[1024];
+    const char *colon, *s, *b, *e;
+    unsigned cats = 0, conds = 0;
+    struct config_rule *r;
+    size_t i, at = 0;
+    int level = 0;
+
+    if (!cfg_name_ok(name)) {
+        cfg_error(p, line,
+                  "rule name '%s' is not allowed: use 1 to %d of a-z, 0-9 "
+                  "and '_', as in fraud = high: iban + name",
+                  log_escape(name, esc, sizeof(esc)), LIMIT_CONFIG_NAME);
+        return;
+    }
+    for (i = 0; i < cfg->nrules; i++) {
+        if (strcmp(cfg->rules[i].name, name) == 0) {
+            cfg_error(p, line,
+                      "rule '%s' is given twice (first at line %d); give "
+                      "each rule its own name",
+                      name, p->rule_line[i]);
+            return;
+        }
+    }
+    if (cfg->nrules >= CONFIG_MAX_RULES) {
+        cfg_error(p, line,
+                  "more than %d rules in [risk]; join rules of the same "
+                  "level that share conditions",
+                  CONFIG_MAX_RULES);
+        return;
+    }
+    if (!cfg_text_ok(value)) {
+        cfg_error(p, line,
+                  "the value of '%s' has a control character or is not "
+                  "valid UTF-8",
+                  name);
+        return;
+    }
+    colon = strchr(value, ':');
+    if (colon == NULL) {
+        cfg_error(p, line,
+                  "rule '%s' is '%s'; write LEVEL: CONDITION + CONDITION "
+                  "..., as in fraud = high: iban + name + address",
+                  name, log_escape(value, esc, sizeof(esc)));
+        return;
+    }
+    cfg_trim(value, (size_t)(colon - value), &b, &e);
+    for (i = 0; i < sizeof(levels) / sizeof(levels[0]); i++)
+        if (strlen(levels[i]) == (size_t)(e - b) &&
+            memcmp(levels[i], b, (size_t)(e - b)) == 0)
+            level = CONFIG_RISK_LOW + (int)i;
+    if (level == 0) {
+        memcpy(item, b, (size_t)(e - b));
+        item[e - b] = '\0';
+        cfg_error(p, line,
+                  "unknown risk level '%s' in rule '%s'; use low, medium "
+                  "or high",
+                  log_escape(item, esc, sizeof(esc)), name);
+        return;
+    }
+    when[0] = '\0';
+    for (s = colon + 1;;) {
+        const char *plus = strchr(s, '+');
+        unsigned cat, cond;
+        int known, n;
+
+        cfg_trim(s, plus != NULL ? (size_t)(plus - s) : strlen(s), &b, &e);
+        if (b == e) {
+            cfg_error(p, line,
+                      "empty condition in rule '%s': give at least one, and "
+                      "join conditions with one '+' each",
+                      name);
+            return;
+        }
+        memcpy(item, b, (size_t)(e - b));
+        item[e - b] = '\0';
+        known = cfg_rule_condition(b, (size_t)(e - b), &cat, &cond);
+        if (known <= 0) {
+            cfg_condition_names(names, sizeof(names));
+            cfg_error(p, line,
+                      known < 0 ? "'%s' in rule '%s' is never in the data, "
+                                  "so no rule can ask for it; conditions: %s"
+                                : "unknown condition '%s' in rule '%s'; "
+                                  "conditions: %s",
+                      log_escape(item, esc, sizeof(esc)), name, names);
+            return;
+        }
+        if ((cats & cat) != 0 || (conds & cond) != 0) {
+            cfg_error(p, line, "condition '%s' is listed twice in rule '%s'",
+                      item, name);
+            return;
+        }
+        cats |= cat;
+        conds |= cond;
+        n = snprintf(when + at, sizeof(when) - at, "%s%s", at > 0 ? " + " : "",
+                     item);
+        if (n < 0 || (size_t)n >= sizeof(when) - at) {
+            cfg_error(p, line, "the value of '%s' is longer than %d bytes",
+                      name, LIMIT_CONFIG_VALUE);
+            return;
+        }
+        at += (size_t)n;
+        if (plus == NULL)
+            break;
+        s = plus + 1;
+    }
+    r = &cfg->rules[cfg->nrules];
+    r->name = strdup(name);
+    r->when = strdup(when);
+    if (r->name == NULL || r->when == NULL) {
+        free(r->name);
+        free(r->when);
+        memset(r, 0, sizeof(*r));
+        cfg_nomem(p);
+        return;
+    }
+    r->level = level;
+    r->categories = cats;
+    r->conditions = conds;
+    p->rule_line[cfg->nrules++] = line;
+}
+
+/* A [sensitive LANG] header; lang is what follows "sensitive". */
+static void
+cfg_sensitive_section(struct cfg_parse *p, const char *lang)
+{
+    char esc[LIMIT_LOG_FIELD + 8];
+    size_t i;
+
+    for (i = 0; i < CFG_NLANGS; i++)
+        if (strcmp(lang, cfg_langs[i]) == 0)
+            break;
+    if (i == CFG_NLANGS) {
+        cfg_error(p, p->line,
+                  "[sensitive %s]: the language must be nl or en, as in "
+                  "[sensitive nl]",
+                  log_escape(lang, esc, sizeof(esc)));
+        return;
+    }
+    if (p->lang_line[i] != 0) {
+        cfg_error(p, p->line,
+                  "[sensitive %s] appears twice (first at line %d); put its "
+                  "topics in one section",
+                  lang, p->lang_line[i]);
+        return;
+    }
+    p->lang_line[i] = p->line;
+    p->lang = cfg_langs[i];
+    p->sec = CFG_SEC_SENSITIVE;
+}
+
+/* Is cp allowed in a term besides letters, digits and marks? */
+static int
+cfg_term_punct(utf8proc_int32_t cp)
+{
+    return cp == ' ' || cp == '-' || cp == '\'' || cp == '.' || cp == '/' ||
+           cp == '&' || cp == 0x2019; /* RIGHT SINGLE QUOTATION MARK */
+}
+
+/*
+ * One term of topic t: checked, lower-cased, added. Letters, digits,
+ * spaces and a little punctuation; at least 2 letters or digits besides a
+ * final '*'; runs of spaces become one.
+ */
+static void
+cfg_term(struct cfg_parse *p, struct config_terms *t, const char *s, size_t n,
+         int line)
+{
+    char esc[LIMIT_LOG_FIELD + 8], item[LIMIT_CONFIG_TERM + 1];
+    char low[4 * LIMIT_CONFIG_TERM + 1];
+    const utf8proc_uint8_t *u = (const utf8proc_uint8_t *)s;
+    utf8proc_int32_t cp, prev = 0;
+    size_t i = 0, at = 0, chars = 0, alnum = 0;
+    char *copy;
+
+    if (n > LIMIT_CONFIG_TERM) {
+        cfg_error(p, line,
+                  "a term of '%s' is longer than %d bytes; a term is a word "
+                  "or a short phrase",
+                  t->topic, LIMIT_CONFIG_TERM);
+        return;
+    }
+    memcpy(item, s, n);
+    item[n] = '\0';
+    log_escape(item, esc, sizeof(esc));
+    while (i < n) {
+        utf8proc_ssize_t k =
+            utf8proc_iterate(u + i, (utf8proc_ssize_t)(n - i), &cp);
+        utf8proc_category_t cat;
+
+        if (k <= 0) { /* cfg_text_ok() let only valid UTF-8 pass */
+            cfg_error(p, line, "term '%s' of '%s' is not valid UTF-8", esc,
+                      t->topic);
+            return;
+        }
+        i += (size_t)k;
+        if (cp == '*') {
+            if (i != n) {
+                cfg_error(p, line,
+                          "term '%s' of '%s' has a '*' inside; a '*' may "
+                          "only end a term, as in ziek*",
+                          esc, t->topic);
+                return;
+            }
+            if (prev == 0 || prev == ' ' || cfg_term_punct(prev)) {
+                cfg_error(p, line,
+                          "term '%s' of '%s': a '*' must follow a letter or "
+                          "digit",
+                          esc, t->topic);
+                return;
+            }
+            low[at++] = '*';
+            break;
+        }
+        cat = utf8proc_category(cp);
+        if (cat >= UTF8PROC_CATEGORY_LU && cat <= UTF8PROC_CATEGORY_NO) {
+            if (cat <= UTF8PROC_CATEGORY_LO || cat >= UTF8PROC_CATEGORY_ND)
+                alnum++;
+        } else if (!cfg_term_punct(cp)) {
+            cfg_error(p, line,
+                      "term '%s' of '%s' has a character that is not a "
+                      "letter, digit, space or one of - ' . / &",
+                      esc, t->topic);
+            return;
+        }
+        chars++;
+        if (cp == ' ' && prev == ' ')
+            continue;
+        prev = cp;
+        at += (size_t)utf8proc_encode_char(utf8proc_tolower(cp),
+                                           (utf8proc_uint8_t *)low + at);
+    }
+    low[at] = '\0';
+    if (chars < 2 || alnum < 2) {
+        cfg_error(p, line,
+                  "term '%s' of '%s' is too short; give at least 2 letters "
+                  "or digits (and a '*' only after them)",
+                  esc, t->topic);
+        return;
+    }
+    if (at > LIMIT_CONFIG_TERM) { /* lower case took more bytes */
+        cfg_error(p, line,
+                  "a term of '%s' is longer than %d bytes; a term is a word "
+                  "or a short phrase",
+                  t->topic, LIMIT_CONFIG_TERM);
+        return;
+    }
+    for (i = 0; i < t->count; i++) {
+        if (strcmp(t->terms[i], low) == 0) {
+            cfg_error(p, line, "term '%s' is listed twice in '%s'", esc,
+                      t->topic);
+            return;
+        }
+    }
+    if (p->nterms_total >= LIMIT_CONFIG_TERMS) {
+        cfg_error(p, line,
+                  "more than %d sensitive terms over all topics; keep the "
+                  "lists to words that mark a note as sensitive",
+                  LIMIT_CONFIG_TERMS);
+        return;
+    }
+    /* The capacity is 8, 16, 32, ...: grow when count reaches one. */
+    if (t->count == 0 || (t->count >= 8 && (t->count & (t->count - 1)) == 0)) {
+        size_t cap = t->count == 0 ? 8 : 2 * t->count;
+        char **terms = realloc(t->terms, cap * sizeof(*terms));
+
+        if (terms == NULL) {
+            cfg_nomem(p);
+            return;
+        }
+        t->terms = terms;
+    }
+    copy = strdup(low);
+    if (copy == NULL) {
+        cfg_nomem(p);
+        return;
+    }
+    t->terms[t->count++] = copy;
+    p->nterms_total++;
+}
+
+/* A line of comma-separated terms for topic t. A comma may end the line
+ * (more terms follow on the next); an empty term elsewhere is an error. */
+static void
+cfg_terms_text(struct cfg_parse *p, struct config_terms *t, const char *text,
+               int line)
+{
+    const char *s = text, *b, *e;
+
+    for (;;) {
+        const char *comma = strchr(s, ',');
+
+        cfg_trim(s, comma != NULL ? (size_t)(comma - s) : strlen(s), &b, &e);
+        if (b == e) {
+            if (comma == NULL)
+                return; /* after a final comma, or an empty value */
+            cfg_error(p, line,
+                      "empty term in '%s': separate terms with one comma "
+                      "each",
+                      t->topic);
+            return;
+        }
+        cfg_term(p, t, b, (size_t)(e - b), line);
+        if (p->rc != TOCSIN_OK || comma == NULL)
+            return;
+        s = comma + 1;
+    }
+}
+
+/* A topic key of [sensitive LANG] with its first line of terms. */
+static void
+cfg_topic(struct cfg_parse *p, const char *lang, const char *topic,
+          const char *value, int line)
+{
+    struct case_config *cfg = p->cfg;
+    char esc[LIMIT_LOG_FIELD + 8];
+    struct config_terms *t;
+    size_t i, distinct = 0;
+    int seen = 0;
+
+    if (!cfg_name_ok(topic)) {
+        cfg_error(p, line,
+                  "topic name '%s' is not allowed: use 1 to %d of a-z, 0-9 "
+                  "and '_', as in health = ziek*, ziekenhuis",
+                  log_escape(topic, esc, sizeof(esc)), LIMIT_CONFIG_NAME);
+        return;
+    }
+    for (i = 0; i < cfg->nterms; i++) {
+        size_t j;
+
+        if (strcmp(cfg->terms[i].topic, topic) == 0) {
+            if (strcmp(cfg->terms[i].language, lang) == 0) {
+                cfg_error(p, line,
+                          "'%s' is given twice in [sensitive %s] (first at "
+                          "line %d); put all its terms in one list",
+                          topic, lang, p->terms_line[i]);
+                return;
+            }
+            seen = 1;
+        }
+        for (j = 0; j < i; j++)
+            if (strcmp(cfg->terms[j].topic, cfg->terms[i].topic) == 0)
+                break;
+        distinct += j == i;
+    }
+    if (!seen && distinct >= CONFIG_MAX_TOPICS) {
+        cfg_error(p, line,
+                  "more than %d topics in the [sensitive LANG] sections; "
+                  "join related topics",
+                  CONFIG_MAX_TOPICS);
+        return;
+    }
+    /* Each topic at most once per language: the array cannot be full. */
+    assert(cfg->nterms < CFG_MAX_TERMS);
+    t = &cfg->terms[cfg->nterms];
+    t->language = strdup(lang);
+    t->topic = strdup(topic);
+    if (t->language == NULL || t->topic == NULL) {
+        free(t->language);
+        free(t->topic);
+        memset(t, 0, sizeof(*t));
+        cfg_nomem(p);
+        return;
+    }
+    p->terms_line[cfg->nterms] = line;
+    p->terms_cur = cfg->nterms++;
+    if (!cfg_text_ok(value)) {
+        cfg_error(p, line,
+                  "the value of '%s' has a control character or is not "
+                  "valid UTF-8",
+                  topic);
+        return;
+    }
+    cfg_terms_text(p, t, value, line);
+}
+
+/* Does text start like "key =" or "key:" (any key of a-z, 0-9, '_')? */
+static int
+cfg_looks_like_any_key(const char *text, size_t *n)
+{
+    size_t i;
+
+    *n = 0;
+    while ((text[*n] >= 'a' && text[*n] <= 'z') ||
+           (text[*n] >= '0' && text[*n] <= '9') || text[*n] == '_')
+        (*n)++;
+    i = *n;
+    while (text[i] == ' ' || text[i] == '\t')
+        i++;
+    return *n > 0 && (text[i] == '=' || text[i] == ':');
+}
+
+/* An indented line after a key of [risk] or [sensitive LANG]. */
+static int
+cfg_continue_dynamic(struct cfg_parse *p, const char *text)
+{
+    const char *prev;
+    size_t n;
+
+    if (p->sec == CFG_SEC_RISK) {
+        if (p->cfg->nrules == 0)
+            return 1; /* the key line was refused already */
+        prev = p->cfg->rules[p->cfg->nrules - 1].name;
+    } else {
+        if (p->cfg->nterms == 0)
+            return 1;
+        prev = p->cfg->terms[p->terms_cur].topic;
+    }
+    if (text[0] == '[') {
+        cfg_error(p, p->line,
+                  "indented section header would become part of the value "
+                  "of '%s'; start it at the beginning of its line",
+                  prev);
+        return 0;
+    }
+    if (p->sec == CFG_SEC_RISK) {
+        cfg_error(p, p->line,
+                  "indented line would continue the value of '%s', which "
+                  "takes one line; remove the indentation (a rule is one "
+                  "line: NAME = LEVEL: CONDITION + CONDITION ...)",
+                  prev);
+        return 0;
+    }
+    if (cfg_looks_like_any_key(text, &n)) {
+        cfg_error(p, p->line,
+                  "indented '%.*s' would become part of the value of '%s'; "
+                  "start every key at the beginning of its line",
+                  (int)n, text, prev);
+        return 0;
+    }
+    if (!cfg_text_ok(text)) {
+        cfg_error(p, p->line,
+                  "the value of '%s' has a control character or is not "
+                  "valid UTF-8",
+                  prev);
+        return 0;
+    }
+    cfg_terms_text(p, &p->cfg->terms[p->terms_cur], text, p->line);
+    return p->rc == TOCSIN_OK;
+}
+
+/* A key line of [risk] or [sensitive LANG]. */
+static int
+cfg_dynamic_key(struct cfg_parse *p, const char *name, const char *value)
+{
+    if (strlen(value) > LIMIT_CONFIG_VALUE) {
+        cfg_error(p, p->line, "the value of '%s' is longer than %d bytes",
+                  name, LIMIT_CONFIG_VALUE);
+        return 0;
+    }
+    if (p->sec == CFG_SEC_RISK)
+        cfg_rule(p, name, value, p->line);
+    else
+        cfg_topic(p, p->lang, name, value, p->line);
+    return p->rc == TOCSIN_OK;
+}
+
+/* The built-in rules and terms where the file has none. */
+static void
+cfg_defaults(struct cfg_parse *p)
+{
+    const struct cfg_default_rule *r;
+    const struct cfg_default_terms *d;
+    size_t i;
+    int any = 0;
+
+    if (p->sec_line[CFG_SEC_RISK] == 0)
+        for (r = cfg_default_rules; r->name != NULL; r++)
+            cfg_rule(p, r->name, r->value, 0);
+    for (i = 0; i < CFG_NLANGS; i++)
+        any |= p->lang_line[i] != 0;
+    if (!any)
+        for (d = cfg_default_terms; d->language != NULL; d++)
+            cfg_topic(p, d->language, d->topic, d->terms, 0);
+}
+
 /* A "[name]" line (start points at '['). */
 static void
 cfg_section(struct cfg_parse *p, const char *start)
@@ -718,6 +1427,15 @@ cfg_section(struct cfg_parse *p, const char *start)
         cfg_brand_section(p, id);
         return;
     }
+    if (strncmp(name, "sensitive", 9) == 0 &&
+        (name[9] == '\0' || isspace((unsigned char)name[9]))) {
+        const char *lang = name + 9;
+
+        while (isspace((unsigned char)*lang))
+            lang++;
+        cfg_sensitive_section(p, lang);
+        return;
+    }
     for (i = CFG_SEC_INCIDENT; i < CFG_SEC_BRAND; i++) {
         if (strcmp(name, cfg_sections[i].name) == 0) {
             if (p->sec_line[i] != 0) {
@@ -734,7 +1452,8 @@ cfg_section(struct cfg_parse *p, const char *start)
     }
     cfg_error(p, p->line,
               "unknown section [%s]; allowed: [incident], [data], "
-              "[retention], [dpo], [brand NAME]",
+              "[retention], [risk], [sensitive nl], [sensitive en], "
+              "[report], [dpo], [brand NAME]",
               log_escape(name, esc, sizeof(esc)));
 }
 
@@ -764,7 +1483,9 @@ cfg_reader(char *str, int num, void *stream)
     if (num < 4 || content > (size_t)num - 3) {
         cfg_error(p, p->line,
                   "line longer than %d characters; write a long text over "
-                  "several indented lines (description, measures, address)",
+                  "several indented lines (description, measures, "
+                  "consequences, address, the term lists of [sensitive "
+                  "LANG])",
                   num - 3);
         return NULL;
     }
@@ -841,7 +1562,8 @@ cfg_continue(struct cfg_parse *p, const char *text)
         cfg_error(p, p->line,
                   "indented line would continue the value of '%s', which "
                   "takes one line; remove the indentation (only "
-                  "description, measures and address go on over indented "
+                  "description, measures, consequences, address and the "
+                  "term lists of [sensitive LANG] go on over indented "
                   "lines)",
                   k->name);
         return 0;
@@ -894,16 +1616,21 @@ cfg_handler(void *user, const char *section, const char *name,
     if (p->rc != TOCSIN_OK)
         return 0;
     if (p->kind == CFG_LINE_CONTINUE)
-        return cfg_continue(p, value);
+        return p->sec == CFG_SEC_RISK || p->sec == CFG_SEC_SENSITIVE
+                   ? cfg_continue_dynamic(p, value)
+                   : cfg_continue(p, value);
     p->have_prev = 1;
     p->last_key = NULL;
     if (p->sec == CFG_SEC_NONE) {
         cfg_error(p, p->line,
                   "'%s' outside a section; put keys under [incident], "
-                  "[data], [retention], [dpo] or [brand NAME]",
+                  "[data], [retention], [risk], [sensitive LANG], "
+                  "[report], [dpo] or [brand NAME]",
                   log_escape(name, esc, sizeof(esc)));
         return 0;
     }
+    if (p->sec == CFG_SEC_RISK || p->sec == CFG_SEC_SENSITIVE)
+        return cfg_dynamic_key(p, name, value);
     keys = cfg_sections[p->sec].keys;
     k = cfg_find_key(keys, name, strlen(name), &idx);
     if (k == NULL) {
@@ -1019,6 +1746,12 @@ cfg_finish(struct cfg_parse *p)
             break;
         }
     }
+    for (i = 0; i < cfg->nterms && p->rc == TOCSIN_OK; i++)
+        if (cfg->terms[i].count == 0)
+            cfg_error(p, p->terms_line[i],
+                      "'%s' in [sensitive %s] has no terms; list them "
+                      "comma-separated, or remove the key",
+                      cfg->terms[i].topic, cfg->terms[i].language);
     cfg_require(p, "dpo", cfg_dpo_keys, (const char *)cfg,
                 p->sec_line[CFG_SEC_DPO]);
     if (p->rc == TOCSIN_OK && cfg->nbrands == 0)
@@ -1033,6 +1766,9 @@ cfg_finish(struct cfg_parse *p)
     if (p->rc != TOCSIN_OK)
         return;
 
+    cfg_defaults(p);
+    if (p->rc != TOCSIN_OK)
+        return;
     if (cfg_set_default(&cfg->language, "nl") != TOCSIN_OK) {
         cfg_nomem(p);
         return;
@@ -1108,12 +1844,15 @@ config_load(const char *path, struct case_config **out, struct buf *why)
         goto out;
     }
     cfg->brands = calloc(LIMIT_BRANDS, sizeof(*cfg->brands));
-    if (cfg->brands == NULL) {
+    cfg->rules = calloc(CONFIG_MAX_RULES, sizeof(*cfg->rules));
+    cfg->terms = calloc(CFG_MAX_TERMS, sizeof(*cfg->terms));
+    if (cfg->brands == NULL || cfg->rules == NULL || cfg->terms == NULL) {
         rc = TOCSIN_ENOMEM;
         goto out;
     }
     cfg->minor_age = 16;
     cfg->retention_months = 24;
+    cfg->small_count = 10;
 
     p->path = esc;
     p->pos = text;
@@ -1152,6 +1891,7 @@ config_free(struct case_config *cfg)
     free(cfg->organisation);
     free(cfg->description);
     free(cfg->measures);
+    free(cfg->consequences);
     free(cfg->occurred);
     free(cfg->detected);
     free(cfg->contained);
@@ -1159,6 +1899,26 @@ config_free(struct case_config *cfg)
     free(cfg->language);
     cfg_list_free(&cfg->taken);
     cfg_list_free(&cfg->not_taken);
+    if (cfg->rules != NULL) {
+        for (i = 0; i < cfg->nrules; i++) {
+            free(cfg->rules[i].name);
+            free(cfg->rules[i].when);
+        }
+        free(cfg->rules);
+    }
+    if (cfg->terms != NULL) {
+        for (i = 0; i < cfg->nterms; i++) {
+            struct config_terms *t = &cfg->terms[i];
+            size_t j;
+
+            for (j = 0; j < t->count; j++)
+                free(t->terms[j]);
+            free(t->terms);
+            free(t->language);
+            free(t->topic);
+        }
+        free(cfg->terms);
+    }
     free(cfg->dpo_name);
     free(cfg->dpo_email);
     free(cfg->dpo_phone);

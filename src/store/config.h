@@ -2,8 +2,10 @@
  * config.h - the case configuration (case.ini, inih format).
  *
  * The file describes the incident: the organisation, its brands with their
- * sender addresses, the DPO, the timeline, what was and was not taken, and
- * the retention period. Every stage reads it; tocsin never rewrites it.
+ * sender addresses, the DPO, the timeline, what was and was not taken, the
+ * retention period, the risk rules of the assessment, the sensitive terms
+ * looked for in free-text notes and the report settings. Every stage reads
+ * it; tocsin never rewrites it.
  * Unknown sections or keys are errors (a typo must not pass silently), each
  * reported with file, line and what to do.
  */
@@ -30,13 +32,66 @@ struct config_list {
     size_t count;
 };
 
+enum config_risk {
+    CONFIG_RISK_LOW = 1,
+    CONFIG_RISK_MEDIUM = 2,
+    CONFIG_RISK_HIGH = 3
+};
+
+/*
+ * Conditions a rule may ask for besides data categories:
+ *   SENSITIVE_NOTES    free-text notes hold a sensitive term
+ *   MINOR              younger than minor_age on occurred
+ *   PAST_RETENTION     a record kept past the retention period
+ *   VALID_ID_DOCUMENT  ID-document number not expired on occurred (or no
+ *                      expiry given)
+ */
+#define CONFIG_COND_SENSITIVE_NOTES   0x1u
+#define CONFIG_COND_MINOR             0x2u
+#define CONFIG_COND_PAST_RETENTION    0x4u
+#define CONFIG_COND_VALID_ID_DOCUMENT 0x8u
+
+#define CONFIG_MAX_RULES  32 /* rules in [risk] */
+#define CONFIG_MAX_TOPICS 16 /* distinct topic names over all [sensitive] */
+
+/*
+ * A rule of [risk]: NAME = LEVEL: CONDITION + CONDITION ... A person to
+ * whom every condition applies has at least this level.
+ *   name        the key in [risk]: a-z 0-9 _, 1..32 chars
+ *   level       enum config_risk
+ *   categories  1u << enum category (store/field.h), all required
+ *   conditions  CONFIG_COND_* bits, all required
+ *   when        the condition, normalised: "iban + name + address"
+ */
+struct config_rule {
+    char *name;
+    int level;
+    unsigned categories;
+    unsigned conditions;
+    char *when;
+};
+
+/*
+ * One key of a [sensitive LANG] section: a topic and its terms.
+ *   language  "nl" of [sensitive nl]: nl or en
+ *   topic     the key: a-z 0-9 _ ("health")
+ *   terms     lower-case UTF-8 words or phrases; trailing '*' = prefix
+ */
+struct config_terms {
+    char *language;
+    char *topic;
+    char **terms;
+    size_t count;
+};
+
 struct case_config {
     /* [incident] */
     char *incident_name;
     char *organisation;
     char *description;
-    char *measures; /* what was and is being done; for messages */
-    char *occurred; /* YYYY-MM-DD, like every date below */
+    char *measures;     /* what was and is being done; for messages */
+    char *consequences; /* the likely consequences for the people */
+    char *occurred;     /* YYYY-MM-DD, like every date below */
     char *detected;
     char *contained;
     char *authority_notified; /* may be NULL: not yet */
@@ -49,6 +104,20 @@ struct case_config {
 
     /* [retention] */
     int retention_months; /* ex-customer data kept at most this long */
+
+    /* [risk]: the rules, in file order; the built-in ones when the file
+     * has no [risk] section; none for an empty section (everyone low). */
+    struct config_rule *rules;
+    size_t nrules;
+
+    /* [sensitive LANG]: every key of every such section, in file order; the
+     * built-in lists (nl and en: health, debt, violence, stalking, police)
+     * when the file has no [sensitive ...] section. */
+    struct config_terms *terms;
+    size_t nterms;
+
+    /* [report] */
+    int small_count; /* counts 1..small_count-1 are shown as "< n" */
 
     /* [dpo] */
     char *dpo_name;

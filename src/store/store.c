@@ -10,6 +10,7 @@
 #include "store.h"
 #include "store_int.h"
 
+#include <assert.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -115,6 +116,38 @@ static const char *const store_migrations[] = {
     "    weights BLOB NOT NULL,\n"   /* per comparison: int16 centibits */
     "    PRIMARY KEY(a, b)\n"
     ") WITHOUT ROWID;\n",
+
+    /* 4: assess: what leaked of whom, per person and brand (one notice
+     * each) and per person. Rebuilt whole by every assess; the meanings of
+     * the bit fields are assess.h's, the names of rules and topics are in
+     * meta 'assess'. No personal data: numbers and bits. */
+    "CREATE TABLE exposures(\n"
+    "    person_id INTEGER NOT NULL,\n"
+    "    brand TEXT NOT NULL,\n" /* '' for records without one */
+    "    records INTEGER NOT NULL,\n"
+    "    categories INTEGER NOT NULL,\n"     /* 1 << category */
+    "    risk INTEGER NOT NULL,\n"           /* 1 low, 2 medium, 3 high */
+    "    reasons INTEGER NOT NULL,\n"        /* 1 << risk rule */
+    "    flags INTEGER NOT NULL,\n"          /* ASSESS_F_* */
+    "    topics INTEGER NOT NULL,\n"         /* 1 << sensitive topic */
+    "    channel INTEGER NOT NULL,\n"        /* ASSESS_CHANNEL_* */
+    "    why INTEGER NOT NULL,\n"            /* ASSESS_WHY_* */
+    "    past_retention INTEGER NOT NULL,\n" /* records kept too long */
+    "    contact_record INTEGER,\n" /* whose contact data the channel uses */
+    "    language TEXT NOT NULL,\n"
+    "    PRIMARY KEY(person_id, brand)\n"
+    ") WITHOUT ROWID;\n"
+    "CREATE TABLE exposed_persons(\n"
+    "    person_id INTEGER PRIMARY KEY,\n"
+    "    brands INTEGER NOT NULL,\n"
+    "    records INTEGER NOT NULL,\n"
+    "    categories INTEGER NOT NULL,\n" /* over all brands */
+    "    risk INTEGER NOT NULL,\n"       /* rules over all brands' data */
+    "    reasons INTEGER NOT NULL,\n"
+    "    flags INTEGER NOT NULL,\n"
+    "    topics INTEGER NOT NULL,\n"
+    "    past_retention INTEGER NOT NULL\n"
+    ");\n",
 };
 
 #define STORE_NMIGRATIONS                                                     \
@@ -527,4 +560,73 @@ store_run_end(struct store *s, int64_t run_id, int status,
         rc = store_fail_text(s, TOCSIN_ENOENT, "no such open run");
     store_done(st);
     return rc;
+}
+
+/* "INSERT INTO table(cols) VALUES(?,...),(?,...)...": rows rows of
+ * ncols values, into out. */
+static void
+store_bulk_sql(char *out, size_t size, const char *head, int ncols, int rows)
+{
+    size_t n = (size_t)snprintf(out, size, "%s VALUES", head);
+    int r, c;
+
+    for (r = 0; r < rows && n + 4 * (size_t)ncols + 4 < size; r++) {
+        out[n++] = r > 0 ? ',' : ' ';
+        out[n++] = '(';
+        for (c = 0; c < ncols; c++) {
+            if (c > 0)
+                out[n++] = ',';
+            out[n++] = '?';
+        }
+        out[n++] = ')';
+    }
+    out[n] = '\0';
+}
+
+/* The statement for one row or for STORE_BULK_ROWS rows. */
+static int
+store_bulk_stmt(struct store *s, enum store_stmt one, enum store_stmt many,
+                const char *head, int ncols, int bulk, sqlite3_stmt **st)
+{
+    char sql[STORE_BULK_ROWS * (2 * STORE_BULK_COLS + 3) + 256];
+    enum store_stmt slot = bulk ? many : one;
+    int rc;
+
+    if (s->stmt[slot] == NULL) {
+        store_bulk_sql(sql, sizeof(sql), head, ncols,
+                       bulk ? STORE_BULK_ROWS : 1);
+        if ((rc = store_prepare(s, &s->stmt[slot], sql)) != TOCSIN_OK)
+            return rc;
+    }
+    *st = s->stmt[slot];
+    return TOCSIN_OK;
+}
+
+int
+store_bulk_insert(struct store *s, enum store_stmt one, enum store_stmt many,
+                  const char *head, int ncols, size_t n,
+                  int (*bind)(sqlite3_stmt *st, int col, size_t i,
+                              const void *ctx),
+                  const void *ctx)
+{
+    sqlite3_stmt *st;
+    size_t i, k, rows;
+    int rc, col;
+
+    assert(ncols > 0 && ncols <= STORE_BULK_COLS);
+
+    for (i = 0; i < n; i += rows) {
+        rows = n - i >= STORE_BULK_ROWS ? STORE_BULK_ROWS : 1;
+        rc = store_bulk_stmt(s, one, many, head, ncols, rows > 1, &st);
+        if (rc != TOCSIN_OK)
+            return rc;
+        for (k = 0, col = 1; k < rows && col > 0; k++)
+            col = bind(st, col, i + k, ctx);
+        if (col == 0 || sqlite3_step(st) != SQLITE_DONE)
+            rc = store_fail(s, TOCSIN_EDB);
+        sqlite3_reset(st);
+        if (rc != TOCSIN_OK)
+            return rc;
+    }
+    return TOCSIN_OK;
 }

@@ -14,6 +14,7 @@
 #ifndef TOCSIN_STORE_STORE_H
 #define TOCSIN_STORE_STORE_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "../util/buf.h"
@@ -288,6 +289,67 @@ TOCSIN_MUST_CHECK int
 store_person_links_each(struct store *s, int64_t person_id,
                         int (*fn)(void *ctx, const struct store_link *l),
                         void *ctx);
+
+/* Figures of the last resolve, for the report. */
+struct store_resolve_figures {
+    uint64_t resolved;        /* records with a person */
+    uint64_t joined;          /* links that joined two persons */
+    uint64_t uncertain;       /* of those, below probability 0.99 */
+    uint64_t refused;         /* links refused for contradicting evidence */
+    double lowest_confidence; /* of any person; 1 when none is lower */
+};
+TOCSIN_MUST_CHECK int store_resolve_figures(struct store *s,
+                                            struct store_resolve_figures *f);
+
+/*
+ * Assess: what leaked of whom. One exposure per person and brand (one
+ * notice each) and one exposed person per person; rebuilt whole by every
+ * assess in one transaction (store_assess_clear, then the adds). The bit
+ * fields mean what assess.h says; the store keeps numbers.
+ */
+struct store_exposure {
+    int64_t person_id;
+    const char *brand; /* brand id; "" for records without one */
+    uint32_t records;
+    uint32_t categories; /* 1 << enum category */
+    uint32_t risk;       /* enum config_risk */
+    uint32_t reasons;    /* 1 << rule index */
+    uint32_t flags;
+    uint32_t topics; /* 1 << sensitive topic index */
+    uint32_t channel;
+    uint32_t why;
+    uint32_t past_retention; /* records kept past the retention period */
+    int64_t contact_record;  /* 0: none */
+    const char *language;    /* "nl", "en" */
+};
+
+struct store_exposed_person {
+    int64_t person_id;
+    uint32_t brands, records, categories, risk, reasons, flags, topics,
+        past_retention;
+};
+
+/* Empty the assess tables. */
+TOCSIN_MUST_CHECK int store_assess_clear(struct store *s);
+
+/* Add n rows each. */
+TOCSIN_MUST_CHECK int
+store_exposures_add(struct store *s, const struct store_exposure *e, size_t n);
+TOCSIN_MUST_CHECK int
+store_exposed_persons_add(struct store *s,
+                          const struct store_exposed_person *p, size_t n);
+
+/* Call fn for every exposure in (person, brand) order; the strings are
+ * borrowed for the call. A non-zero return from fn stops and is returned. */
+TOCSIN_MUST_CHECK int
+store_exposures_each(struct store *s,
+                     int (*fn)(void *ctx, const struct store_exposure *e),
+                     void *ctx);
+
+/* Call fn for every exposed person in person order. */
+TOCSIN_MUST_CHECK int store_exposed_persons_each(
+    struct store *s,
+    int (*fn)(void *ctx, const struct store_exposed_person *p), void *ctx);
 
 /* The last database error as text, for messages; borrowed. */
 const char *store_errmsg(struct store *s);

@@ -14,6 +14,8 @@
 /* Rows per statement of a bulk insert: one statement per row is most of
  * the cost of a bulk load. */
 #define STORE_BULK_ROWS 64
+/* Columns of a bulk-inserted table, at most. */
+#define STORE_BULK_COLS 16
 
 /* Statements prepared once and kept for the life of the connection. */
 enum store_stmt {
@@ -27,6 +29,10 @@ enum store_stmt {
     STORE_PERSON_RECORD_ADD_N, /* STORE_BULK_ROWS rows */
     STORE_LINK_ADD,
     STORE_LINK_ADD_N,
+    STORE_EXPOSURE_ADD,
+    STORE_EXPOSURE_ADD_N,
+    STORE_EXPOSED_PERSON_ADD,
+    STORE_EXPOSED_PERSON_ADD_N,
     STORE_NSTMT
 };
 
@@ -51,5 +57,18 @@ int store_prepare(struct store *s, sqlite3_stmt **slot, const char *sql);
 
 /* Make a statement ready for its next use. */
 void store_done(sqlite3_stmt *st);
+
+/*
+ * Insert n rows (head: "INSERT INTO t(a, b)", ncols <= STORE_BULK_COLS),
+ * STORE_BULK_ROWS per statement where it can, with the statements kept in
+ * slots one (one row) and many: bind(st, col, i, ctx) binds row i's values
+ * from column col on and returns the next column, or 0 on a failure.
+ */
+int store_bulk_insert(struct store *s, enum store_stmt one,
+                      enum store_stmt many, const char *head, int ncols,
+                      size_t n,
+                      int (*bind)(sqlite3_stmt *st, int col, size_t i,
+                                  const void *ctx),
+                      const void *ctx);
 
 #endif

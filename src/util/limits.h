@@ -16,6 +16,14 @@
 #define LIMIT_TEMPLATE_BYTES (256u << 10) /* one template file */
 #define LIMIT_PATH           4096         /* a path we build */
 
+/* Case files: [risk] rules and [sensitive LANG] term lists in case.ini
+ * (config.h; CONFIG_MAX_RULES and CONFIG_MAX_TOPICS are there), and the
+ * term matcher (assess/terms.h). */
+#define LIMIT_CONFIG_NAME  32         /* a rule or topic name (a key) */
+#define LIMIT_CONFIG_TERM  64         /* bytes of one sensitive term */
+#define LIMIT_CONFIG_TERMS 4096       /* sensitive terms over all topics */
+#define LIMIT_TERMS_TEXT   (1u << 20) /* bytes of one text terms_match() */
+
 /* Store: the case database, key and sealed values. */
 #define LIMIT_STORE_BUSY_MS 10000      /* wait for a locked database (ms) */
 #define LIMIT_STORE_ERRMSG  256        /* kept text of a database error */
@@ -97,5 +105,15 @@
 /* Non-matching candidate pairs at one address needed to learn how a
  * household's records agree. */
 #define RESOLVE_HOUSEHOLD_MIN 1000
+
+/* Assess (assess.h). */
+#define LIMIT_ASSESS_RECORDS ((1ull << 32) - 2) /* records one assess */
+#define LIMIT_REPORT_BYTES   (64u << 20) /* bytes of one written report */
+
+/* Report renderers (report/render.h): what they accept of the report JSON.
+ * More is TOCSIN_ELIMIT, naming the member. */
+#define LIMIT_REPORT_ITEMS 1024        /* elements of one array or map */
+#define LIMIT_REPORT_TEXT  (64u << 10) /* bytes of one text (description) */
+#define LIMIT_REPORT_COUNT 32          /* bytes of a count string ("< 10") */
 
 #endif

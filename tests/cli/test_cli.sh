@@ -37,7 +37,7 @@ golden() { # golden NAME ARGS...: stdout of tocsin ARGS equals NAME.ref
     fi
 }
 
-echo "1..28"
+echo "1..31"
 
 golden help --help
 golden help-init init --help
@@ -48,6 +48,8 @@ golden help-rejects rejects --help
 golden help-resolve resolve --help
 golden help-explain explain --help
 golden help-export export --help
+golden help-assess assess --help
+golden help-report report --help
 
 exit_code 0 "tocsin --help" --help
 exit_code 0 "tocsin help" help
@@ -67,6 +69,7 @@ exit_code 0 "run --help" run --help
 exit_code 0 "synth --help" synth --help
 exit_code 0 "ingest --help" ingest --help
 exit_code 0 "rejects --help" rejects --help
+exit_code 2 "report --format pdf" report --format pdf
 
 # Every command the help lists is documented, and nothing more is listed.
 "$tocsin" --help | sed -n '/^Commands:/,/^$/p' | awk 'NF > 1 {print $1}' \

@@ -73,7 +73,7 @@ printf 'name,email\nA,a@example.org\n' >export.csv
 check $? "run --case DIR FILE works on a fresh case"
 [ "$(sqlite3 c/case.db "SELECT command || ':' || status || ':' || summary \
     FROM runs ORDER BY id DESC LIMIT 1" 2>/dev/null)" = \
-    'run:0:{"files":1,"ingest":{"rows_read":1,"accepted":1,"rejected":0},"resolve":{"records":1,"persons":1,"persons_with_several_records":0,"candidate_pairs":0,"links":0,"joined":0,"refused":0,"blocks_skipped":0,"uncertain_persons":0,"em_iterations":0,"match_share":0,"threshold":0.9},"stages_done":2,"status":0}' ] ||
+    'run:0:{"files":1,"ingest":{"rows_read":1,"accepted":1,"rejected":0},"resolve":{"records":1,"persons":1,"persons_with_several_records":0,"candidate_pairs":0,"links":0,"joined":0,"refused":0,"blocks_skipped":0,"uncertain_persons":0,"em_iterations":0,"match_share":0,"threshold":0.9},"assess":{"records":1,"persons":1,"notices":1,"high":0,"medium":1,"low":0,"email":1,"letter":0,"sms":0,"unreachable":0,"minors":0,"sensitive":0,"bsn":0},"stages_done":3,"status":0}' ] ||
     ! command -v sqlite3 >/dev/null
 check $? "run is recorded in the run log"
 "$tocsin" run --case c export.csv missing.csv >out 2>err

@@ -16,6 +16,7 @@
 
 #include "store/config.h"
 #include "store/embedded.h"
+#include "store/field.h"
 #include "util/fsutil.h"
 #include "util/limits.h"
 
@@ -315,20 +316,27 @@ test_unknown_section_and_key(void **state)
 
     expect_edit_error(f, "[dpo]\n", "[bogus]\nx = 1\n[dpo]\n", "[bogus]",
                       "unknown section [bogus]; allowed: [incident], "
-                      "[data], [retention], [dpo], [brand NAME]");
+                      "[data], [retention], [risk], [sensitive nl], "
+                      "[sensitive en], [report], [dpo], [brand NAME]");
     expect_edit_error(f, "occurred", "colour = red\noccurred", "colour",
                       "unknown key 'colour' in [incident]; allowed: name, "
-                      "organisation, description, measures, occurred, "
-                      "detected, contained, authority_notified, language, "
-                      "minor_age");
+                      "organisation, description, measures, consequences, "
+                      "occurred, detected, contained, authority_notified, "
+                      "language, minor_age");
+    expect_edit_error(f, "[dpo]\n", "[report]\nsmall = 5\n[dpo]\n", "small =",
+                      "unknown key 'small' in [report]; allowed: "
+                      "small_count");
     expect_edit_error(f, "reply_to", "bounce = x@a.example\nreply_to",
                       "bounce",
                       "unknown key 'bounce' in [brand NAME]; allowed: "
                       "display_name, from, reply_to");
     expect_edit_error(f, "email = dpo", "mail = x\nemail = dpo", "mail = x",
                       "unknown key 'mail' in [dpo]");
-    expect_edit_error(f, "[incident]\n", "early = 1\n[incident]\n", "early",
-                      "'early' outside a section");
+    expect_edit_error(
+        f, "[incident]\n", "early = 1\n[incident]\n", "early",
+        "'early' outside a section; put keys under [incident], [data], "
+        "[retention], [risk], [sensitive LANG], [report], [dpo] or "
+        "[brand NAME]");
     /* The key the brief's example breaks with. */
     expect_edit_error(f, "[incident]\n", "[incident]\nbogus = 1\n", "bogus",
                       "unknown key 'bogus' in [incident]");
@@ -838,6 +846,585 @@ test_file_problems(void **state)
     assert_null(f->cfg);
 }
 
+/* ---- [risk], [sensitive LANG], [report], consequences ---- */
+
+static const char *
+embedded_case_ini(void)
+{
+    const struct embedded_file *e;
+
+    for (e = embedded_files; e->name != NULL; e++)
+        if (strcmp(e->name, "case.ini") == 0)
+            return e->data;
+    fail_msg("no embedded case.ini");
+    return NULL;
+}
+
+#define CAT(c) (1u << CATEGORY_##c)
+
+/* The built-in rules, as the brief lists them. */
+static void
+expect_default_rules(const struct case_config *c)
+{
+    static const struct {
+        const char *name;
+        int level;
+        unsigned categories, conditions;
+        const char *when;
+    } want[] = {
+        {"fraud", CONFIG_RISK_HIGH, CAT(IBAN) | CAT(NAME) | CAT(ADDRESS), 0,
+         "iban + name + address"},
+        {"identity_fraud", CONFIG_RISK_HIGH,
+         CAT(ID_DOCUMENT) | CAT(BIRTH_DATE), 0, "id_document + birth_date"},
+        {"national_id", CONFIG_RISK_HIGH, CAT(NATIONAL_ID), 0, "national_id"},
+        {"sensitive_notes", CONFIG_RISK_HIGH, 0, CONFIG_COND_SENSITIVE_NOTES,
+         "sensitive_notes"},
+        {"phishing", CONFIG_RISK_MEDIUM, CAT(EMAIL) | CAT(NAME), 0,
+         "email + name"},
+        {"phishing_phone", CONFIG_RISK_MEDIUM, CAT(PHONE) | CAT(NAME), 0,
+         "phone + name"},
+        {"minor", CONFIG_RISK_MEDIUM, 0, CONFIG_COND_MINOR, "minor"},
+    };
+    size_t i;
+
+    assert_int_equal(c->nrules, sizeof(want) / sizeof(want[0]));
+    for (i = 0; i < c->nrules; i++) {
+        assert_string_equal(c->rules[i].name, want[i].name);
+        assert_int_equal(c->rules[i].level, want[i].level);
+        assert_int_equal(c->rules[i].categories, want[i].categories);
+        assert_int_equal(c->rules[i].conditions, want[i].conditions);
+        assert_string_equal(c->rules[i].when, want[i].when);
+    }
+}
+
+/* The built-in term lists, in outline. */
+static void
+expect_default_terms(const struct case_config *c)
+{
+    static const char *const topics[] = {"health", "debt", "violence",
+                                         "stalking", "police"};
+    size_t i, j;
+
+    assert_int_equal(c->nterms, 10);
+    for (i = 0; i < c->nterms; i++) {
+        const struct config_terms *t = &c->terms[i];
+
+        assert_string_equal(t->language, i < 5 ? "nl" : "en");
+        assert_string_equal(t->topic, topics[i % 5]);
+        assert_true(t->count >= 7);
+        for (j = 0; j < t->count; j++) {
+            const char *s = t->terms[j], *star = strchr(s, '*');
+
+            assert_true(strlen(s) >= 2);
+            assert_true(star == NULL || star[1] == '\0');
+        }
+    }
+    assert_string_equal(c->terms[0].terms[0], "ziek*");
+    assert_string_equal(c->terms[1].terms[0], "schulden*");
+    assert_string_equal(c->terms[5].terms[0], "ill");
+}
+
+static void
+expect_same_rules(const struct case_config *a, const struct case_config *b)
+{
+    size_t i;
+
+    assert_int_equal(a->nrules, b->nrules);
+    for (i = 0; i < a->nrules; i++) {
+        assert_string_equal(a->rules[i].name, b->rules[i].name);
+        assert_int_equal(a->rules[i].level, b->rules[i].level);
+        assert_int_equal(a->rules[i].categories, b->rules[i].categories);
+        assert_int_equal(a->rules[i].conditions, b->rules[i].conditions);
+        assert_string_equal(a->rules[i].when, b->rules[i].when);
+    }
+}
+
+static void
+expect_same_terms(const struct case_config *a, const struct case_config *b)
+{
+    size_t i, j;
+
+    assert_int_equal(a->nterms, b->nterms);
+    for (i = 0; i < a->nterms; i++) {
+        assert_string_equal(a->terms[i].language, b->terms[i].language);
+        assert_string_equal(a->terms[i].topic, b->terms[i].topic);
+        assert_int_equal(a->terms[i].count, b->terms[i].count);
+        for (j = 0; j < a->terms[i].count; j++)
+            assert_string_equal(a->terms[i].terms[j], b->terms[i].terms[j]);
+    }
+}
+
+/* text without every section whose header starts with prefix: from the
+ * header to the next header. */
+static char *
+without_sections(const char *text, const char *prefix)
+{
+    size_t n = strlen(text), at = 0, plen = strlen(prefix);
+    char *out = malloc(n + 1);
+    const char *p = text;
+    int skipping = 0, removed = 0;
+
+    assert_non_null(out);
+    while (*p != '\0') {
+        const char *nl = strchr(p, '\n');
+        size_t len = nl != NULL ? (size_t)(nl - p) + 1 : strlen(p);
+
+        if (*p == '[') {
+            skipping = strncmp(p, prefix, plen) == 0;
+            removed += skipping;
+        }
+        if (!skipping) {
+            memcpy(out + at, p, len);
+            at += len;
+        }
+        p += len;
+    }
+    out[at] = '\0';
+    assert_true(removed > 0);
+    return out;
+}
+
+static void
+test_default_rules_and_terms(void **state)
+{
+    struct fixture *f = *state;
+    const char *ini = embedded_case_ini();
+    struct case_config *full;
+    char *text;
+
+    if (load(f, ini) != TOCSIN_OK)
+        fail_msg("default case.ini: %s", buf_str(&f->why));
+    full = f->cfg;
+    f->cfg = NULL;
+    expect_default_rules(full);
+    expect_default_terms(full);
+    assert_int_equal(full->small_count, 10);
+    assert_non_null(full->consequences);
+    assert_non_null(strstr(full->consequences, "phishing"));
+    assert_non_null(strstr(full->consequences, "within 8 weeks"));
+    assert_non_null(strstr(full->consequences, "identity fraud"));
+
+    /* Without [risk]: the built-in rules, equal to the written-out ones. */
+    text = without_sections(ini, "[risk]");
+    if (load(f, text) != TOCSIN_OK)
+        fail_msg("%s", buf_str(&f->why));
+    expect_same_rules(full, f->cfg);
+    expect_same_terms(full, f->cfg);
+    free(text);
+
+    /* Without [sensitive nl] and [sensitive en]: the built-in lists. */
+    text = without_sections(ini, "[sensitive");
+    if (load(f, text) != TOCSIN_OK)
+        fail_msg("%s", buf_str(&f->why));
+    expect_same_terms(full, f->cfg);
+    expect_same_rules(full, f->cfg);
+    free(text);
+    config_free(full);
+
+    /* The minimal file has them too. */
+    assert_int_equal(load(f, base), TOCSIN_OK);
+    expect_default_rules(f->cfg);
+    expect_default_terms(f->cfg);
+    assert_int_equal(f->cfg->small_count, 10);
+    assert_null(f->cfg->consequences);
+}
+
+/* base with a section added before [dpo]. */
+static void
+expect_section_ok(struct fixture *f, const char *section)
+{
+    char *text = edit(base, "[dpo]\n", section);
+    int rc = load(f, text);
+
+    if (rc != TOCSIN_OK)
+        fail_msg("want success, got %d: %s", rc, buf_str(&f->why));
+    free(text);
+}
+
+/* base with section added before [dpo]; the error is at the line that
+ * holds marker (the last one when last is set). */
+static void
+expect_section_error(struct fixture *f, const char *section,
+                     const char *marker, int last, const char *what)
+{
+    char *text = edit(base, "[dpo]\n", section);
+
+    expect_error_line(f, text, line_of(text, marker, last), what);
+    free(text);
+}
+
+static void
+test_risk_rules(void **state)
+{
+    struct fixture *f = *state;
+    const struct config_rule *r;
+    char *big;
+    size_t at, n, i;
+
+    expect_section_ok(f, "[risk]\n"
+                         "; a comment\n"
+                         "a_1 = low:notes+extra\n"
+                         "b =  high :  iban \n"
+                         "c = medium: past_retention + valid_id_document + "
+                         "subscription + contract + customer_number\n"
+                         "d = low: vat_number ; an inline comment\n"
+                         "e: high: sensitive_notes + minor\n"
+                         "[dpo]\n");
+    assert_int_equal(f->cfg->nrules, 5);
+    r = &f->cfg->rules[0];
+    assert_string_equal(r->name, "a_1");
+    assert_int_equal(r->level, CONFIG_RISK_LOW);
+    assert_int_equal(r->categories, CAT(NOTES) | CAT(EXTRA));
+    assert_int_equal(r->conditions, 0);
+    assert_string_equal(r->when, "notes + extra");
+    r = &f->cfg->rules[1];
+    assert_int_equal(r->level, CONFIG_RISK_HIGH);
+    assert_int_equal(r->categories, CAT(IBAN));
+    assert_string_equal(r->when, "iban");
+    r = &f->cfg->rules[2];
+    assert_int_equal(r->level, CONFIG_RISK_MEDIUM);
+    assert_int_equal(r->categories,
+                     CAT(SUBSCRIPTION) | CAT(CONTRACT) | CAT(CUSTOMER_NUMBER));
+    assert_int_equal(r->conditions, CONFIG_COND_PAST_RETENTION |
+                                        CONFIG_COND_VALID_ID_DOCUMENT);
+    assert_string_equal(r->when, "past_retention + valid_id_document + "
+                                 "subscription + contract + customer_number");
+    assert_string_equal(f->cfg->rules[3].when, "vat_number");
+    r = &f->cfg->rules[4];
+    assert_string_equal(r->name, "e");
+    assert_int_equal(r->categories, 0);
+    assert_int_equal(r->conditions,
+                     CONFIG_COND_SENSITIVE_NOTES | CONFIG_COND_MINOR);
+    /* The built-in term lists stay: only [risk] was given. */
+    assert_int_equal(f->cfg->nterms, 10);
+
+    /* An empty [risk]: no rules at all. */
+    expect_section_ok(f, "[risk]\n; nothing\n[dpo]\n");
+    assert_int_equal(f->cfg->nrules, 0);
+    assert_non_null(f->cfg->rules);
+
+    /* Mistakes. */
+    expect_section_error(f, "[risk]\nx = extreme: iban\n[dpo]\n", "x =", 0,
+                         "unknown risk level 'extreme' in rule 'x'; use "
+                         "low, medium or high");
+    expect_section_error(f, "[risk]\nx = HIGH: iban\n[dpo]\n", "x =", 0,
+                         "unknown risk level 'HIGH'");
+    expect_section_error(f, "[risk]\nx = : iban\n[dpo]\n", "x =", 0,
+                         "unknown risk level ''");
+    expect_section_error(f, "[risk]\nx = high iban\n[dpo]\n", "x =", 0,
+                         "rule 'x' is 'high iban'; write LEVEL: CONDITION "
+                         "+ CONDITION ..., as in fraud = high: iban + "
+                         "name + address");
+    expect_section_error(f, "[risk]\nx =\n[dpo]\n", "x =", 0,
+                         "rule 'x' is ''; write LEVEL");
+    expect_section_error(f, "[risk]\nx = high: iban + shoe_size\n[dpo]\n",
+                         "x =", 0,
+                         "unknown condition 'shoe_size' in rule 'x'; "
+                         "conditions: name, customer_number, address, "
+                         "phone, email, iban, birth_date, id_document, "
+                         "national_id, vat_number, notes, subscription, "
+                         "contract, extra, sensitive_notes, minor, "
+                         "past_retention, valid_id_document");
+    expect_section_error(f, "[risk]\nx = high: IBAN\n[dpo]\n", "x =", 0,
+                         "unknown condition 'IBAN'");
+    expect_section_error(f, "[risk]\nx = high: name + password\n[dpo]\n",
+                         "x =", 0,
+                         "'password' in rule 'x' is never in the data, so "
+                         "no rule can ask for it; conditions: name,");
+    expect_section_error(f, "[risk]\nx = high: id_scan\n[dpo]\n", "x =", 0,
+                         "'id_scan' in rule 'x' is never in the data");
+    expect_section_error(f, "[risk]\nx = high:\n[dpo]\n", "x =", 0,
+                         "empty condition in rule 'x': give at least one, "
+                         "and join conditions with one '+' each");
+    expect_section_error(f, "[risk]\nx = high: iban +\n[dpo]\n", "x =", 0,
+                         "empty condition in rule 'x'");
+    expect_section_error(f, "[risk]\nx = high: + iban\n[dpo]\n", "x =", 0,
+                         "empty condition in rule 'x'");
+    expect_section_error(f, "[risk]\nx = high: iban ++ name\n[dpo]\n",
+                         "x =", 0, "empty condition in rule 'x'");
+    expect_section_error(f, "[risk]\nx = high: iban + name + iban\n[dpo]\n",
+                         "x =", 0,
+                         "condition 'iban' is listed twice in rule 'x'");
+    expect_section_error(f, "[risk]\nx = high: minor + minor\n[dpo]\n",
+                         "x =", 0, "condition 'minor' is listed twice");
+    expect_section_error(f,
+                         "[risk]\nx = high: iban\n; y\nx = low: name\n"
+                         "[dpo]\n",
+                         "x = low", 0,
+                         "rule 'x' is given twice (first at line 7); give "
+                         "each rule its own name");
+    expect_section_error(f, "[risk]\nFraud = high: iban\n[dpo]\n", "Fraud", 0,
+                         "rule name 'Fraud' is not allowed: use 1 to 32 of "
+                         "a-z, 0-9 and '_', as in fraud = high: iban + name");
+    expect_section_error(f, "[risk]\nfr-aud = high: iban\n[dpo]\n", "fr-aud",
+                         0, "rule name 'fr-aud' is not allowed");
+    expect_section_ok(f, "[risk]\nabcdefghijklmnopqrstuvwxyz_01234 = low: "
+                         "name\n[dpo]\n");
+    assert_int_equal(strlen(f->cfg->rules[0].name), 32);
+    expect_section_error(f,
+                         "[risk]\nabcdefghijklmnopqrstuvwxyz_012345 = low: "
+                         "name\n[dpo]\n",
+                         "abcdef", 0, "rule name 'abcdefghij");
+    expect_section_error(f, "[risk]\nx = high: iban\n  + name\n[dpo]\n",
+                         "+ name", 0,
+                         "indented line would continue the value of 'x', "
+                         "which takes one line");
+    expect_section_error(f, "[risk]\n[risk]\n[dpo]\n", "[risk]", 1,
+                         "[risk] appears twice (first at line 6)");
+    expect_section_error(f, "[risk]\nx = high: name\x01\n[dpo]\n", "x =", 0,
+                         "the value of 'x' has a control character");
+
+    /* CONFIG_MAX_RULES rules are fine, one more is not. */
+    n = 64 * (CONFIG_MAX_RULES + 2);
+    big = malloc(n);
+    assert_non_null(big);
+    at = (size_t)snprintf(big, n, "[risk]\n");
+    for (i = 0; i < CONFIG_MAX_RULES; i++)
+        at += (size_t)snprintf(big + at, n - at, "r%zu = low: name\n", i);
+    snprintf(big + at, n - at, "[dpo]\n");
+    expect_section_ok(f, big);
+    assert_int_equal(f->cfg->nrules, CONFIG_MAX_RULES);
+    snprintf(big + at, n - at, "last = low: name\n[dpo]\n");
+    expect_section_error(f, big, "last", 0,
+                         "more than 32 rules in [risk]; join rules");
+    free(big);
+}
+
+static void
+test_sensitive_terms(void **state)
+{
+    struct fixture *f = *state;
+    const struct config_terms *t;
+    char *big;
+    size_t at, n, i;
+
+    expect_section_ok(f, "[sensitive nl]\n"
+                         "health = Ziek*, ZIEKENHUÏS,\n"
+                         "  ; a comment\n"
+                         "    huiselijk   geweld , blijf-van-mijn-lijfhuis\n"
+                         "\tsuïcid*,\n"
+                         "debt = schulden* ; comment\n"
+                         "[sensitive en]\n"
+                         "health = hospital*, women's refuge\n"
+                         "police=police\n"
+                         "[dpo]\n");
+    assert_int_equal(f->cfg->nterms, 4);
+    t = &f->cfg->terms[0];
+    assert_string_equal(t->language, "nl");
+    assert_string_equal(t->topic, "health");
+    assert_int_equal(t->count, 5);
+    assert_string_equal(t->terms[0], "ziek*");
+    assert_string_equal(t->terms[1], "ziekenhuïs");
+    assert_string_equal(t->terms[2], "huiselijk geweld");
+    assert_string_equal(t->terms[3], "blijf-van-mijn-lijfhuis");
+    assert_string_equal(t->terms[4], "suïcid*");
+    t = &f->cfg->terms[1];
+    assert_string_equal(t->topic, "debt");
+    assert_int_equal(t->count, 1);
+    assert_string_equal(t->terms[0], "schulden*");
+    t = &f->cfg->terms[2];
+    assert_string_equal(t->language, "en");
+    assert_string_equal(t->topic, "health");
+    assert_string_equal(t->terms[1], "women's refuge");
+    assert_string_equal(f->cfg->terms[3].terms[0], "police");
+    /* The built-in rules stay: only [sensitive] was given. */
+    assert_int_equal(f->cfg->nrules, 7);
+
+    /* One language only: no built-in lists for the other. */
+    expect_section_ok(f, "[sensitive en]\nhealth = ill\n[dpo]\n");
+    assert_int_equal(f->cfg->nterms, 1);
+    /* An empty section: no terms at all. */
+    expect_section_ok(f, "[sensitive nl]\n[dpo]\n");
+    assert_int_equal(f->cfg->nterms, 0);
+    /* The value may start on the next line. */
+    expect_section_ok(f, "[sensitive nl]\nhealth =\n  ziek, kanker\n[dpo]\n");
+    assert_int_equal(f->cfg->terms[0].count, 2);
+
+    /* Mistakes. */
+    expect_section_error(
+        f, "[sensitive nl]\nhealth = ziek, a, kanker\n[dpo]\n", "health", 0,
+        "term 'a' of 'health' is too short; give at least "
+        "2 letters or digits");
+    expect_section_error(f, "[sensitive nl]\nhealth = ziek, a*\n[dpo]\n",
+                         "health", 0, "term 'a*' of 'health' is too short");
+    expect_section_error(f, "[sensitive nl]\nhealth = ziek, *\n[dpo]\n",
+                         "health", 0, "term '*' of 'health': a '*' must");
+    expect_section_error(f, "[sensitive nl]\nhealth = ziek,,kanker\n[dpo]\n",
+                         "health", 0,
+                         "empty term in 'health': separate terms with one "
+                         "comma each");
+    expect_section_error(f, "[sensitive nl]\nhealth = , ziek\n[dpo]\n",
+                         "health", 0, "empty term in 'health'");
+    expect_section_error(f,
+                         "[sensitive nl]\nhealth = ziek,\n   ,kanker\n"
+                         "[dpo]\n",
+                         ",kanker", 0, "empty term in 'health'");
+    expect_section_error(f, "[sensitive nl]\nhealth = zi*ek\n[dpo]\n",
+                         "health", 0,
+                         "term 'zi*ek' of 'health' has a '*' inside; a '*' "
+                         "may only end a term, as in ziek*");
+    expect_section_error(f, "[sensitive nl]\nhealth = ziek **\n[dpo]\n",
+                         "health", 0, "has a '*' inside");
+    expect_section_error(f, "[sensitive nl]\nhealth = ziek *\n[dpo]\n",
+                         "health", 0,
+                         "term 'ziek *' of 'health': a '*' must follow a "
+                         "letter or digit");
+    expect_section_error(f, "[sensitive nl]\nhealth = ziek-*\n[dpo]\n",
+                         "health", 0, "a '*' must follow a letter or digit");
+    expect_section_error(f, "[sensitive nl]\nhealth = ziek=x\n[dpo]\n",
+                         "health", 0,
+                         "term 'ziek=x' of 'health' has a character that is "
+                         "not a letter, digit, space or one of - ' . / &");
+    expect_section_error(f, "[sensitive nl]\nhealth = --\n[dpo]\n", "health",
+                         0, "term '--' of 'health' is too short");
+    expect_section_error(f, "[sensitive nl]\nhealth = 's\n[dpo]\n", "health",
+                         0, "term ''s' of 'health' is too short");
+    /* 32 x U+023A (2 bytes) become 32 x U+2C65 (3 bytes) in lower case. */
+    expect_section_error(f,
+                         "[sensitive nl]\nhealth = "
+                         "\xc8\xba\xc8\xba\xc8\xba\xc8\xba\xc8\xba\xc8\xba"
+                         "\xc8\xba\xc8\xba\xc8\xba\xc8\xba\xc8\xba\xc8\xba"
+                         "\xc8\xba\xc8\xba\xc8\xba\xc8\xba\xc8\xba\xc8\xba"
+                         "\xc8\xba\xc8\xba\xc8\xba\xc8\xba\xc8\xba\xc8\xba"
+                         "\xc8\xba\xc8\xba\xc8\xba\xc8\xba\xc8\xba\xc8\xba"
+                         "\xc8\xba\xc8\xba\n[dpo]\n",
+                         "health", 0, "a term of 'health' is longer than 64");
+    expect_section_error(f,
+                         "[sensitive nl]\nhealth = ziek, kanker, Ziek\n"
+                         "[dpo]\n",
+                         "health", 0,
+                         "term 'Ziek' is listed twice in 'health'");
+    expect_section_error(f,
+                         "[sensitive nl]\nhealth = ziek\n"
+                         "health = kanker\n[dpo]\n",
+                         "kanker", 0,
+                         "'health' is given twice in [sensitive nl] (first "
+                         "at line 7); put all its terms in one list");
+    expect_section_error(f, "[sensitive nl]\nhealth =\n[dpo]\n", "health", 0,
+                         "'health' in [sensitive nl] has no terms; list them "
+                         "comma-separated, or remove the key");
+    expect_section_error(f, "[sensitive nl]\nHealth = ziek\n[dpo]\n", "Health",
+                         0,
+                         "topic name 'Health' is not allowed: use 1 to 32 "
+                         "of a-z, 0-9 and '_'");
+    expect_section_error(f, "[sensitive de]\nhealth = krank\n[dpo]\n",
+                         "[sensitive", 0,
+                         "[sensitive de]: the language must be nl or en, as "
+                         "in [sensitive nl]");
+    expect_section_error(f, "[sensitive]\nhealth = ziek\n[dpo]\n",
+                         "[sensitive", 0, "[sensitive ]: the language must");
+    expect_section_error(f,
+                         "[sensitive nl]\nhealth = ziek\n[sensitive nl]\n"
+                         "[dpo]\n",
+                         "[sensitive nl]", 1,
+                         "[sensitive nl] appears twice (first at line 6); "
+                         "put its topics in one section");
+    expect_section_error(f,
+                         "[sensitive nl]\nhealth = ziek,\n  debt = schuld\n"
+                         "[dpo]\n",
+                         "debt", 0,
+                         "indented 'debt' would become part of the value of "
+                         "'health'; start every key at the beginning of its "
+                         "line");
+    expect_section_error(f,
+                         "[sensitive nl]\nhealth = ziek,\n  [dpo]\n"
+                         "email = x@a.example\n",
+                         "  [dpo]", 0,
+                         "indented section header would become part of the "
+                         "value of 'health'");
+    expect_section_error(f, "[sensitive nl]\nhealth = ziek\x7f\n[dpo]\n",
+                         "health", 0,
+                         "the value of 'health' has a control character");
+    expect_section_error(f,
+                         "[sensitive nl]\nhealth = ziek\n  kanker\xff\n"
+                         "[dpo]\n",
+                         "kanker", 0, "is not valid UTF-8");
+
+    /* Terms of LIMIT_CONFIG_TERM bytes are fine, one more is not. */
+    big = malloc(4096);
+    assert_non_null(big);
+    at = (size_t)snprintf(big, 4096, "[sensitive nl]\nx = ");
+    memset(big + at, 'k', LIMIT_CONFIG_TERM);
+    snprintf(big + at + LIMIT_CONFIG_TERM, 4096 - at - LIMIT_CONFIG_TERM,
+             "\n[dpo]\n");
+    expect_section_ok(f, big);
+    assert_int_equal(strlen(f->cfg->terms[0].terms[0]), LIMIT_CONFIG_TERM);
+    memset(big + at, 'k', LIMIT_CONFIG_TERM + 1);
+    snprintf(big + at + LIMIT_CONFIG_TERM + 1,
+             4096 - at - LIMIT_CONFIG_TERM - 1, "\n[dpo]\n");
+    expect_section_error(f, big, "x =", 0,
+                         "a term of 'x' is longer than 64 bytes");
+    free(big);
+
+    /* CONFIG_MAX_TOPICS topic names over both languages. */
+    n = 64 * (CONFIG_MAX_TOPICS + 8);
+    big = malloc(n);
+    assert_non_null(big);
+    at = (size_t)snprintf(big, n, "[sensitive nl]\n");
+    for (i = 0; i < CONFIG_MAX_TOPICS; i++)
+        at += (size_t)snprintf(big + at, n - at, "t%zu = word\n", i);
+    at += (size_t)snprintf(big + at, n - at,
+                           "[sensitive en]\nt0 = word\nt15 = word\n");
+    snprintf(big + at, n - at, "[dpo]\n");
+    expect_section_ok(f, big);
+    assert_int_equal(f->cfg->nterms, CONFIG_MAX_TOPICS + 2);
+    snprintf(big + at, n - at, "last = word\n[dpo]\n");
+    expect_section_error(f, big, "last", 0,
+                         "more than 16 topics in the [sensitive LANG] "
+                         "sections");
+    free(big);
+
+    /* LIMIT_CONFIG_TERMS terms over all topics. */
+    n = 16 * (LIMIT_CONFIG_TERMS + 64);
+    big = malloc(n);
+    assert_non_null(big);
+    at = (size_t)snprintf(big, n, "[sensitive nl]\nx =");
+    for (i = 0; i < LIMIT_CONFIG_TERMS; i++)
+        at += (size_t)snprintf(big + at, n - at, "%sw%zu,",
+                               i % 16 ? " " : "\n  ", i);
+    snprintf(big + at, n - at, "\n[dpo]\n");
+    expect_section_ok(f, big);
+    assert_int_equal(f->cfg->terms[0].count, LIMIT_CONFIG_TERMS);
+    assert_string_equal(f->cfg->terms[0].terms[LIMIT_CONFIG_TERMS - 1],
+                        "w4095");
+    snprintf(big + at, n - at, " toomany\n[dpo]\n");
+    expect_section_error(f, big, "toomany", 0,
+                         "more than 4096 sensitive terms over all topics");
+    free(big);
+}
+
+static void
+test_report_and_consequences(void **state)
+{
+    struct fixture *f = *state;
+
+    expect_section_ok(f, "[report]\nsmall_count = 1\n[dpo]\n");
+    assert_int_equal(f->cfg->small_count, 1);
+    expect_section_ok(f, "[report]\nsmall_count = 1000\n[dpo]\n");
+    assert_int_equal(f->cfg->small_count, 1000);
+    expect_section_ok(f, "[report]\n[dpo]\n");
+    assert_int_equal(f->cfg->small_count, 10);
+    expect_section_error(f, "[report]\nsmall_count = 0\n[dpo]\n",
+                         "small_count", 0,
+                         "'small_count' is '0'; it must be a whole number "
+                         "from 1 to 1000");
+    expect_section_error(f, "[report]\nsmall_count = 1001\n[dpo]\n",
+                         "small_count", 0, "from 1 to 1000");
+    expect_section_error(f, "[report]\nsmall_count = 5\n  6\n[dpo]\n", "  6",
+                         0,
+                         "indented line would continue the value of "
+                         "'small_count', which takes one line; remove the "
+                         "indentation (only description, measures, "
+                         "consequences, address and the term lists of "
+                         "[sensitive LANG] go on over indented lines)");
+
+    expect_edit_ok(f, "occurred = 2026-02-07",
+                   "occurred = 2026-02-07\n"
+                   "consequences = Phishing,\n"
+                   "    fraud.");
+    assert_string_equal(f->cfg->consequences, "Phishing,\nfraud.");
+}
+
 int
 main(void)
 {
@@ -871,6 +1458,12 @@ main(void)
         cmocka_unit_test_setup_teardown(test_bad_text, setup, teardown),
         cmocka_unit_test_setup_teardown(test_syntax_error, setup, teardown),
         cmocka_unit_test_setup_teardown(test_file_problems, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_default_rules_and_terms, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_risk_rules, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_sensitive_terms, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_report_and_consequences, setup,
+                                        teardown),
     };
 
     return cmocka_run_group_tests_name("config", tests, NULL, NULL);
