@@ -25,6 +25,7 @@
 #include "../store/store.h"
 #include "../store/unseal.h"
 #include "../util/limits.h"
+#include "../util/log.h"
 #include "../util/progress.h"
 #include "terms.h"
 
@@ -730,6 +731,8 @@ assess_run(struct casedir *c, const struct assess_options *o,
         goto out;
     }
     res->records = got;
+    log_debug("assess: %llu records read (%.1f s)", (unsigned long long)got,
+              assess_now() - t0);
 
     out.x = &x;
     out.s = s;
@@ -752,6 +755,9 @@ assess_run(struct casedir *c, const struct assess_options *o,
         buf_setf(why, "folding the records: %s", tocsin_strerror(rc));
         goto out;
     }
+    log_debug("assess: %llu persons, %llu notices written (%.1f s)",
+              (unsigned long long)res->persons,
+              (unsigned long long)res->notices, assess_now() - t0);
     if ((rc = assess_meta(&out, buf_str(&stamp), &meta)) != TOCSIN_OK)
         goto out;
     if ((rc = store_meta_set(s, "assess", buf_str(&meta))) != TOCSIN_OK ||

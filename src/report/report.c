@@ -655,9 +655,9 @@ report_build(struct casedir *c, const char *lang, struct json_object **out,
     report_add(r, "input", o);
     o = json_object_new_object();
     report_add(o, "threshold",
-               json_object_new_double(buf_len(&threshold) > 0
-                                          ? strtod(buf_str(&threshold), NULL)
-                                          : 0.9));
+               report_number(buf_len(&threshold) > 0
+                                 ? strtod(buf_str(&threshold), NULL)
+                                 : 0.9));
     report_add(o, "persons_with_several_records",
                report_count(&x, f.multi_records));
     report_add(o, "persons_in_several_brands",

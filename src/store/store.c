@@ -386,7 +386,11 @@ store_open(const char *path, int flags, struct store **out)
     rc = store_exec(s, "PRAGMA synchronous = NORMAL;"
                        "PRAGMA foreign_keys = ON;"
                        "PRAGMA cache_size = -65536;" /* KiB: 64 MiB */
-                       "PRAGMA temp_store = MEMORY");
+                       "PRAGMA temp_store = MEMORY;"
+                       /* reads of whole tables (resolve, assess) from the
+                        * mapped file, not copied through read(): about a
+                        * third less time; SQLite caps it at 2 GB */
+                       "PRAGMA mmap_size = 2147418112");
     if (rc != TOCSIN_OK)
         goto fail;
     if (flags & STORE_CREATE) {
