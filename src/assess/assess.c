@@ -88,25 +88,6 @@ assess_why_name(unsigned bit_index)
     return bit_index < ASSESS_WHY_COUNT ? assess_whys[bit_index] : "?";
 }
 
-/* "YYYY-MM-DD" to YYYYMMDD; 0 when it is not that form. */
-static uint32_t
-assess_ymd(const char *p, size_t len)
-{
-    uint32_t v = 0;
-    size_t i;
-
-    if (p == NULL || len != 10 || p[4] != '-' || p[7] != '-')
-        return 0;
-    for (i = 0; i < 10; i++) {
-        if (i == 4 || i == 7)
-            continue;
-        if (p[i] < '0' || p[i] > '9')
-            return 0;
-        v = v * 10 + (uint32_t)(p[i] - '0');
-    }
-    return v;
-}
-
 /* A valid date field's value as YYYYMMDD; 0 for none, invalid or a
  * placeholder. */
 static uint32_t
@@ -115,26 +96,7 @@ assess_date(const struct record *r, enum field f)
     if (r->val[f] == NULL ||
         (r->flags[f] & (RECORD_INVALID | DATE_PLACEHOLDER)) != 0)
         return 0;
-    return assess_ymd(r->val[f], r->len[f]);
-}
-
-/* ymd minus months (the day kept, clamped to the month's length). */
-static uint32_t
-assess_minus_months(uint32_t ymd, int months)
-{
-    static const int mdays[] = {31, 28, 31, 30, 31, 30,
-                                31, 31, 30, 31, 30, 31};
-    int y = (int)(ymd / 10000), m = (int)(ymd / 100 % 100),
-        d = (int)(ymd % 100);
-    int total = y * 12 + (m - 1) - months, last;
-
-    y = total / 12;
-    m = total % 12 + 1;
-    last = mdays[m - 1] +
-           (m == 2 && ((y % 4 == 0 && y % 100 != 0) || y % 400 == 0));
-    if (d > last)
-        d = last;
-    return (uint32_t)(y * 10000 + m * 100 + d);
+    return date_ymd(r->val[f], r->len[f]);
 }
 
 static int
@@ -667,6 +629,8 @@ assess_run(struct casedir *c, const struct assess_options *o,
     struct terms *terms = NULL;
     struct progress *prog = NULL;
     struct buf stamp, meta;
+    struct date occurred, cutoff;
+    unsigned dflags = 0;
     uint64_t total = 0, got = 0;
     double t0 = assess_now();
     int rc, k, in_tx = 0;
@@ -681,9 +645,19 @@ assess_run(struct casedir *c, const struct assess_options *o,
     (void)o->run_id;
 
     x.cfg = cfg;
-    x.occurred = assess_ymd(cfg->occurred, strlen(cfg->occurred));
-    x.retention = assess_minus_months(x.occurred, cfg->retention_months);
+    x.occurred = date_ymd(cfg->occurred, strlen(cfg->occurred));
     x.minor_born_after = x.occurred - (uint32_t)cfg->minor_age * 10000;
+    if (date_parse(cfg->occurred, strlen(cfg->occurred), &occurred, &dflags) !=
+            TOCSIN_OK ||
+        date_add_months(&occurred, -cfg->retention_months, &cutoff) !=
+            TOCSIN_OK ||
+        x.occurred == 0) {
+        buf_setf(why, "case.ini: occurred is not a date tocsin can use");
+        rc = TOCSIN_ECONFIG;
+        goto out;
+    }
+    x.retention =
+        (uint32_t)(cutoff.year * 10000 + cutoff.month * 100 + cutoff.day);
     if ((rc = terms_compile(cfg, &terms)) != TOCSIN_OK) {
         buf_setf(why, "the sensitive terms of case.ini: %s",
                  tocsin_strerror(rc));

@@ -320,6 +320,24 @@ date_age_on(const struct date *birth, const struct date *on)
 }
 
 /* After H. Hinnant, "chrono-Compatible Low-Level Date Algorithms". */
+uint32_t
+date_ymd(const char *p, size_t len)
+{
+    uint32_t v = 0;
+    size_t i;
+
+    if (p == NULL || len != 10 || p[4] != '-' || p[7] != '-')
+        return 0;
+    for (i = 0; i < 10; i++) {
+        if (i == 4 || i == 7)
+            continue;
+        if (p[i] < '0' || p[i] > '9')
+            return 0;
+        v = v * 10 + (uint32_t)(p[i] - '0');
+    }
+    return v;
+}
+
 int64_t
 date_days(const struct date *d)
 {

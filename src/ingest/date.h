@@ -126,6 +126,13 @@ TOCSIN_MUST_CHECK int date_age_on(const struct date *birth,
  */
 int64_t date_days(const struct date *d);
 
+/*
+ * The number YYYYMMDD of a value in the normalised form "YYYY-MM-DD"
+ * (exactly len 10), for fast comparisons of many dates; 0 when it is not
+ * that form. Does not check that the day exists.
+ */
+uint32_t date_ymd(const char *p, size_t len);
+
 /* The date days after 1970-01-01. TOCSIN_EINVAL outside years 1..9999. */
 TOCSIN_MUST_CHECK int date_from_days(int64_t days, struct date *out);
 

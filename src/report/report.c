@@ -15,6 +15,7 @@
 #include <time.h>
 
 #include "../assess/assess.h"
+#include "../ingest/date.h"
 #include "../store/config.h"
 #include "../store/field.h"
 #include "../store/store.h"
@@ -143,20 +144,16 @@ report_exposure(void *ctx, const struct store_exposure *e)
     return 0;
 }
 
-/* Days since 1970-01-01 of "YYYY-MM-DD" (civil calendar). */
+/* Days since 1970-01-01 of a date of case.ini (checked there). */
 static long
 report_days(const char *d)
 {
-    long y = strtol(d, NULL, 10), m = strtol(d + 5, NULL, 10),
-         day = strtol(d + 8, NULL, 10);
-    long era, yoe, doy, doe;
+    struct date v;
+    unsigned flags = 0;
 
-    y -= m <= 2;
-    era = (y >= 0 ? y : y - 399) / 400;
-    yoe = y - era * 400;
-    doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + day - 1;
-    doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    return era * 146097 + doe - 719468;
+    if (date_parse(d, strlen(d), &v, &flags) != TOCSIN_OK)
+        return 0;
+    return (long)date_days(&v);
 }
 
 static struct json_object *

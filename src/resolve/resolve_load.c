@@ -98,24 +98,13 @@ load_date(const struct record *r)
 {
     const char *p;
     size_t len;
-    uint32_t v = 0;
-    size_t i;
 
     if (!load_val(r, FIELD_BIRTH_DATE, &p, &len) ||
         (r->flags[FIELD_BIRTH_DATE] & DATE_PLACEHOLDER))
         return 0;
     if (r->flags[FIELD_BIRTH_DATE] & RECORD_INVALID)
         return load_raw_date(p, len);
-    if (len != 10)
-        return 0;
-    for (i = 0; i < 10; i++) {
-        if (i == 4 || i == 7)
-            continue;
-        if (p[i] < '0' || p[i] > '9')
-            return 0;
-        v = v * 10 + (uint32_t)(p[i] - '0');
-    }
-    return v;
+    return date_ymd(p, len);
 }
 
 /* The first word of a key. */

@@ -634,3 +634,20 @@ store_bulk_insert(struct store *s, enum store_stmt one, enum store_stmt many,
     }
     return TOCSIN_OK;
 }
+
+/* Step a one-row "SELECT count(*)"-like statement into *out. */
+int
+store_count(struct store *s, const char *sql, uint64_t *out)
+{
+    sqlite3_stmt *st = NULL;
+    int rc = TOCSIN_OK;
+
+    if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK)
+        return store_fail(s, TOCSIN_EDB);
+    if (sqlite3_step(st) == SQLITE_ROW)
+        *out = (uint64_t)sqlite3_column_int64(st, 0);
+    else
+        rc = store_fail(s, TOCSIN_EDB);
+    sqlite3_finalize(st);
+    return rc;
+}

@@ -7,23 +7,6 @@
 
 #include "store_int.h"
 
-/* Step a one-row "SELECT count(*)"-like statement into *out. */
-static int
-store_count(struct store *s, const char *sql, uint64_t *out)
-{
-    sqlite3_stmt *st = NULL;
-    int rc = TOCSIN_OK;
-
-    if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK)
-        return store_fail(s, TOCSIN_EDB);
-    if (sqlite3_step(st) == SQLITE_ROW)
-        *out = (uint64_t)sqlite3_column_int64(st, 0);
-    else
-        rc = store_fail(s, TOCSIN_EDB);
-    sqlite3_finalize(st);
-    return rc;
-}
-
 int
 store_resolve_figures(struct store *s, struct store_resolve_figures *f)
 {

@@ -167,17 +167,10 @@ store_source_finish(struct store *s, int64_t id,
 int
 store_record_max_id(struct store *s, int64_t *id)
 {
-    sqlite3_stmt *st = NULL;
-    int rc = TOCSIN_OK;
+    uint64_t v = 0;
+    int rc = store_count(s, "SELECT coalesce(max(id), 0) FROM records", &v);
 
-    if (sqlite3_prepare_v2(s->db, "SELECT coalesce(max(id), 0) FROM records",
-                           -1, &st, NULL) != SQLITE_OK)
-        return store_fail(s, TOCSIN_EDB);
-    if (sqlite3_step(st) == SQLITE_ROW)
-        *id = sqlite3_column_int64(st, 0);
-    else
-        rc = store_fail(s, TOCSIN_EDB);
-    sqlite3_finalize(st);
+    *id = (int64_t)v;
     return rc;
 }
 

@@ -58,6 +58,10 @@ int store_prepare(struct store *s, sqlite3_stmt **slot, const char *sql);
 /* Make a statement ready for its next use. */
 void store_done(sqlite3_stmt *st);
 
+/* Step sql, a query of one row and one integer ("SELECT count(*) ..."),
+ * into *out. */
+int store_count(struct store *s, const char *sql, uint64_t *out);
+
 /*
  * Insert n rows (head: "INSERT INTO t(a, b)", ncols <= STORE_BULK_COLS),
  * STORE_BULK_ROWS per statement where it can, with the statements kept in

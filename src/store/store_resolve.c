@@ -15,19 +15,8 @@
 int
 store_record_count(struct store *s, uint64_t *n)
 {
-    sqlite3_stmt *st = NULL;
-    int rc = TOCSIN_OK;
-
-    if (sqlite3_prepare_v2(
-            s->db, "SELECT count(*) FROM records r WHERE" STORE_FINISHED, -1,
-            &st, NULL) != SQLITE_OK)
-        return store_fail(s, TOCSIN_EDB);
-    if (sqlite3_step(st) == SQLITE_ROW)
-        *n = (uint64_t)sqlite3_column_int64(st, 0);
-    else
-        rc = store_fail(s, TOCSIN_EDB);
-    sqlite3_finalize(st);
-    return rc;
+    return store_count(
+        s, "SELECT count(*) FROM records r WHERE" STORE_FINISHED, n);
 }
 
 /* Fill v from a row of (id, source_id, line, brand, sealed, present[,

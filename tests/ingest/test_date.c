@@ -388,6 +388,22 @@ test_age_on(void **state)
 }
 
 static void
+test_ymd(void **state)
+{
+    (void)state;
+    assert_int_equal(date_ymd("2026-02-07", 10), 20260207);
+    assert_int_equal(date_ymd("0001-01-01", 10), 10101);
+    assert_int_equal(date_ymd("2026-02-07", 9), 0);
+    assert_int_equal(date_ymd("2026-02-07x", 11), 0);
+    assert_int_equal(date_ymd("2026/02/07", 10), 0);
+    assert_int_equal(date_ymd("2026-0a-07", 10), 0);
+    assert_int_equal(date_ymd("20260207", 8), 0);
+    assert_int_equal(date_ymd(NULL, 10), 0);
+    /* the order of the numbers is the order of the dates */
+    assert_true(date_ymd("2025-12-31", 10) < date_ymd("2026-01-01", 10));
+}
+
+static void
 test_days(void **state)
 {
     struct date d = {1970, 1, 1}, next, prev;
@@ -436,6 +452,7 @@ main(void)
         cmocka_unit_test(test_cmp),
         cmocka_unit_test(test_add_months),
         cmocka_unit_test(test_age_on),
+        cmocka_unit_test(test_ymd),
         cmocka_unit_test(test_days),
     };
 
