@@ -202,11 +202,12 @@ test_default_parses(void **state)
     assert_int_equal(c->minor_age, 16);
     assert_int_equal(c->retention_months, 24);
 
-    assert_int_equal(c->taken.count, 10);
+    assert_int_equal(c->taken.count, 12);
     assert_string_equal(c->taken.items[0], "name");
     assert_string_equal(c->taken.items[5], "iban");
     assert_string_equal(c->taken.items[7], "id_document");
     assert_string_equal(c->taken.items[9], "notes");
+    assert_string_equal(c->taken.items[11], "contract");
     assert_int_equal(c->not_taken.count, 5);
     assert_string_equal(c->not_taken.items[0], "password");
     assert_string_equal(c->not_taken.items[4], "id_scan");
