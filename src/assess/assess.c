@@ -779,3 +779,156 @@ out:
     buf_free(&meta);
     return rc;
 }
+
+/* ---- explain ---- */
+
+struct explain_ctx {
+    FILE *out;
+    struct json_object *rules, *topics; /* of meta 'assess', or NULL */
+    int shown;
+};
+
+/* The name at index i of a meta 'assess' array (of strings, or of objects
+ * with a "name"), or "?". */
+static const char *
+explain_name(struct json_object *a, size_t i)
+{
+    struct json_object *v, *n;
+
+    if (a == NULL || i >= json_object_array_length(a))
+        return "?";
+    v = json_object_array_get_idx(a, i);
+    if (json_object_is_type(v, json_type_object) &&
+        json_object_object_get_ex(v, "name", &n))
+        return json_object_get_string(n);
+    return json_object_get_string(v);
+}
+
+/* Write the names of the set bits of bits, from names(i), comma-separated. */
+static void
+explain_bits(FILE *out, uint32_t bits, struct json_object *a)
+{
+    const char *sep = "";
+    unsigned i;
+
+    for (i = 0; i < 32; i++)
+        if (bits & (1u << i)) {
+            fprintf(out, "%s%s", sep, explain_name(a, i));
+            sep = ", ";
+        }
+}
+
+static int
+explain_row(void *ctx, const struct store_exposure *e)
+{
+    static const char *const levels[] = {"?", "low", "medium", "high"};
+    struct explain_ctx *x = ctx;
+    FILE *out = x->out;
+    const char *sep = "";
+    unsigned i;
+
+    x->shown++;
+    fprintf(out, "  %s: %u record%s; risk %s",
+            e->brand[0] ? e->brand : "(no brand)", e->records,
+            e->records == 1 ? "" : "s", levels[e->risk & 3]);
+    if (e->reasons != 0) {
+        fputs(" (", out);
+        explain_bits(out, e->reasons, x->rules);
+        fputc(')', out);
+    }
+    fputs("\n    leaked:", out);
+    for (i = 0; i < CATEGORY_COUNT; i++)
+        if (e->categories & (1u << i)) {
+            fprintf(out, "%s %s", sep, category_name((enum category)i));
+            sep = ",";
+        }
+    fprintf(out, "\n    channel: %s", assess_channel_name((int)e->channel));
+    if (e->contact_record != 0)
+        fprintf(out, " (record #%lld)", (long long)e->contact_record);
+    fprintf(out, "; language %s\n", e->language);
+    if (e->why != 0) {
+        fputs("    missing:", out);
+        sep = "";
+        for (i = 0; i < ASSESS_WHY_COUNT; i++)
+            if (e->why & (1u << i)) {
+                fprintf(out, "%s %s", sep, assess_why_name(i));
+                sep = ",";
+            }
+        fputc('\n', out);
+    }
+    if (e->flags & ASSESS_F_GUARDIAN)
+        fputs("    a minor: the notice goes to a parent or guardian\n", out);
+    if (e->flags & ASSESS_F_PERSONAL) {
+        fputs("    sensitive notes (", out);
+        explain_bits(out, e->topics, x->topics);
+        fputs("): personal contact, not a mass mail\n", out);
+    }
+    if (e->flags & ASSESS_F_BSN)
+        fprintf(out, "    a BSN in:%s%s%s\n",
+                (e->flags & ASSESS_F_BSN_FIELD) ? " national_id" : "",
+                (e->flags & ASSESS_F_BSN_VAT) ? " vat_number" : "",
+                (e->flags & ASSESS_F_BSN_NOTES) ? " notes" : "");
+    if (e->flags & ASSESS_F_VALID_ID)
+        fputs("    an ID document still valid on the incident date\n", out);
+    if (e->flags & ASSESS_F_EX_CUSTOMER)
+        fputs("    a former customer: every contract had ended\n", out);
+    if (e->past_retention > 0)
+        fprintf(out, "    %u record%s kept past the retention period\n",
+                e->past_retention, e->past_retention == 1 ? "" : "s");
+    return 0;
+}
+
+int
+assess_explain(struct casedir *c, int64_t person_id, FILE *out,
+               struct buf *why)
+{
+    struct store *s = casedir_store(c);
+    struct explain_ctx x;
+    struct json_object *meta = NULL, *v;
+    struct buf text, stamp;
+    int rc;
+
+    memset(&x, 0, sizeof(x));
+    x.out = out;
+    buf_init(&text, 1u << 20);
+    buf_init(&stamp, 256);
+    rc = store_meta_get(s, "assess", &text);
+    if (rc == TOCSIN_ENOENT) {
+        fputs("\nNot assessed yet: run 'tocsin assess' to see what of theirs "
+              "leaked.\n",
+              out);
+        rc = TOCSIN_OK;
+        goto out;
+    }
+    if (rc != TOCSIN_OK)
+        goto dberr;
+    meta = json_tokener_parse(buf_str(&text));
+    if (meta != NULL) {
+        json_object_object_get_ex(meta, "rules", &x.rules);
+        json_object_object_get_ex(meta, "topics", &x.topics);
+    }
+    fputs("\nAssessment", out);
+    if (meta != NULL && json_object_object_get_ex(meta, "assessed_at", &v))
+        fprintf(out, " of %s", json_object_get_string(v));
+    rc = store_meta_get(s, "resolve_stamp", &stamp);
+    if (rc != TOCSIN_OK && rc != TOCSIN_ENOENT)
+        goto dberr;
+    if (meta == NULL ||
+        !json_object_object_get_ex(meta, "resolve_stamp", &v) ||
+        strcmp(json_object_get_string(v), buf_str(&stamp)) != 0)
+        fputs(" (older than the last resolve: run 'tocsin assess')", out);
+    fputs(", per brand:\n", out);
+    if ((rc = store_person_exposures_each(s, person_id, explain_row, &x)) !=
+        TOCSIN_OK)
+        goto dberr;
+    if (x.shown == 0)
+        fputs("  none for this person\n", out);
+    goto out;
+dberr:
+    buf_setf(why, "%s", store_errmsg(s));
+out:
+    json_object_put(meta);
+    buf_free(&text);
+    buf_free(&stamp);
+    return rc;
+}

@@ -27,6 +27,7 @@
 #define TOCSIN_ASSESS_ASSESS_H
 
 #include <stdint.h>
+#include <stdio.h>
 
 #include "../store/casedir.h"
 #include "../util/buf.h"
@@ -99,5 +100,16 @@ TOCSIN_MUST_CHECK int assess_run(struct casedir *c,
                                  const struct assess_options *o,
                                  struct assess_result *res,
                                  struct buf *summary, struct buf *why);
+
+/*
+ * Write what assess found for one person (the exposures per brand: the
+ * categories that leaked, the risk with the rules that set it, the
+ * channel, and the conditions) as text to out, for tocsin explain. Names
+ * of categories, rules and topics only: no personal data. Says so when
+ * the case is not assessed or the assessment is older than the persons.
+ * Errors: TOCSIN_EDB.
+ */
+TOCSIN_MUST_CHECK int assess_explain(struct casedir *c, int64_t person_id,
+                                     FILE *out, struct buf *why);
 
 #endif

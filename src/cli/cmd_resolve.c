@@ -12,6 +12,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "../assess/assess.h"
 #include "../resolve/resolve.h"
 #include "../store/casedir.h"
 #include "../util/limits.h"
@@ -295,7 +296,7 @@ cmd_explain(int argc, char **argv)
         CLI_EXIT_OK)
         return status;
     buf_init(&why, 4096);
-    rc = resolve_explain(c, argv[optind], stdout, &why);
+    rc = resolve_explain(c, argv[optind], stdout, assess_explain, &why);
     if (rc != TOCSIN_OK)
         fprintf(stderr, "tocsin explain: %s: %s\n",
                 log_escape(argv[optind], esc, sizeof(esc)),

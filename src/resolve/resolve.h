@@ -82,10 +82,14 @@ TOCSIN_MUST_CHECK int resolve_export_clusters(struct casedir *c, FILE *out,
 /*
  * Explain the person of the record whose record id (as given in the input)
  * is rid: its records, and for every link that made it, the comparison of
- * each field with its level, weight and masked values. Text to out.
- * TOCSIN_ENOENT when no record has that id.
+ * each field with its level, weight and masked values. Text to out. Then,
+ * when more is not NULL, more(c, person, out, why) adds what later stages
+ * know of that person (its error is returned). TOCSIN_ENOENT when no
+ * record has that id.
  */
-TOCSIN_MUST_CHECK int resolve_explain(struct casedir *c, const char *rid,
-                                      FILE *out, struct buf *why);
+TOCSIN_MUST_CHECK int resolve_explain(
+    struct casedir *c, const char *rid, FILE *out,
+    int (*more)(struct casedir *c, int64_t person, FILE *out, struct buf *why),
+    struct buf *why);
 
 #endif

@@ -379,7 +379,10 @@ ex_link(void *arg, const struct store_link *l)
 }
 
 int
-resolve_explain(struct casedir *c, const char *rid, FILE *out, struct buf *why)
+resolve_explain(struct casedir *c, const char *rid, FILE *out,
+                int (*more)(struct casedir *c, int64_t person, FILE *out,
+                            struct buf *why),
+                struct buf *why)
 {
     struct store *s = casedir_store(c);
     unsigned char h[SEAL_HASH_BYTES];
@@ -452,6 +455,8 @@ resolve_explain(struct casedir *c, const char *rid, FILE *out, struct buf *why)
             goto out;
         if (el.shown == 0)
             fputs("  none: no other record came close enough\n", out);
+        if (more != NULL && (rc = more(c, person, out, why)) != TOCSIN_OK)
+            goto out;
     }
     if (n > 8)
         fprintf(out, "\n%zu more records have this record id\n", n - 8);

@@ -346,6 +346,11 @@ store_exposures_each(struct store *s,
                      int (*fn)(void *ctx, const struct store_exposure *e),
                      void *ctx);
 
+/* Call fn for the exposures of one person, in brand order. */
+TOCSIN_MUST_CHECK int store_person_exposures_each(
+    struct store *s, int64_t person_id,
+    int (*fn)(void *ctx, const struct store_exposure *e), void *ctx);
+
 /* Call fn for every exposed person in person order. */
 TOCSIN_MUST_CHECK int store_exposed_persons_each(
     struct store *s,

@@ -113,22 +113,15 @@ store_u32(sqlite3_stmt *st, int col)
     return (uint32_t)sqlite3_column_int64(st, col);
 }
 
-int
-store_exposures_each(struct store *s,
-                     int (*fn)(void *ctx, const struct store_exposure *e),
-                     void *ctx)
+/* Step st (the columns of exposures in table order), calling fn. */
+static int
+store_exposures_run(struct store *s, sqlite3_stmt *st,
+                    int (*fn)(void *ctx, const struct store_exposure *e),
+                    void *ctx)
 {
     struct store_exposure e;
-    sqlite3_stmt *st = NULL;
     int step, rc = TOCSIN_OK;
 
-    if (sqlite3_prepare_v2(
-            s->db,
-            "SELECT person_id, brand, records, categories, risk, reasons,"
-            " flags, topics, channel, why, past_retention, contact_record,"
-            " language FROM exposures ORDER BY person_id, brand",
-            -1, &st, NULL) != SQLITE_OK)
-        return store_fail(s, TOCSIN_EDB);
     while ((step = sqlite3_step(st)) == SQLITE_ROW) {
         e.person_id = sqlite3_column_int64(st, 0);
         e.brand = (const char *)sqlite3_column_text(st, 1);
@@ -152,6 +145,48 @@ store_exposures_each(struct store *s,
     }
     if (rc == TOCSIN_OK && step != SQLITE_DONE)
         rc = store_fail(s, TOCSIN_EDB);
+    return rc;
+}
+
+#define STORE_EXPOSURE_COLS                                                   \
+    "SELECT person_id, brand, records, categories, risk, reasons, flags,"     \
+    " topics, channel, why, past_retention, contact_record, language"         \
+    " FROM exposures"
+
+int
+store_exposures_each(struct store *s,
+                     int (*fn)(void *ctx, const struct store_exposure *e),
+                     void *ctx)
+{
+    sqlite3_stmt *st = NULL;
+    int rc;
+
+    if (sqlite3_prepare_v2(s->db,
+                           STORE_EXPOSURE_COLS " ORDER BY person_id, brand",
+                           -1, &st, NULL) != SQLITE_OK)
+        return store_fail(s, TOCSIN_EDB);
+    rc = store_exposures_run(s, st, fn, ctx);
+    sqlite3_finalize(st);
+    return rc;
+}
+
+int
+store_person_exposures_each(struct store *s, int64_t person_id,
+                            int (*fn)(void *ctx,
+                                      const struct store_exposure *e),
+                            void *ctx)
+{
+    sqlite3_stmt *st = NULL;
+    int rc;
+
+    if (sqlite3_prepare_v2(
+            s->db, STORE_EXPOSURE_COLS " WHERE person_id = ?1 ORDER BY brand",
+            -1, &st, NULL) != SQLITE_OK ||
+        sqlite3_bind_int64(st, 1, person_id) != SQLITE_OK) {
+        sqlite3_finalize(st);
+        return store_fail(s, TOCSIN_EDB);
+    }
+    rc = store_exposures_run(s, st, fn, ctx);
     sqlite3_finalize(st);
     return rc;
 }

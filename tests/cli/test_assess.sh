@@ -56,7 +56,7 @@ groups=$(python3 "$reconcile" --groups 2>/dev/null)
 case $groups in
 '' | *[!0-9]*) groups=1 ;;
 esac
-echo "1..$((groups + 23))"
+echo "1..$((groups + 25))"
 
 # The case: 2000 persons through ingest, resolve and assess.
 "$tocsin" synth --persons 2000 --out "$tmp/s" 2>/dev/null &&
@@ -164,6 +164,16 @@ check "the same as after the first run (resolve is deterministic)" \
     cmp "$tmp/d0" "$tmp/d1"
 check "and a report with the same figures" \
     same_figures "$tmp/r.json" "$tmp/r2.json"
+
+# explain shows what assess found for the person, without the values.
+rid=$(sed -n 2p "$tmp/s/export.csv" | cut -d, -f1)
+"$tocsin" explain --case "$tmp/c" "$rid" >"$tmp/o" 2>&1
+check "explain $rid shows the assessment: leaked categories, risk, channel" \
+    test $? -eq 0 -a "$(grep -c '^Assessment of \|    leaked: \|    channel: ' \
+    "$tmp/o")" -ge 3
+email=$(sed -n 2p "$tmp/s/export.csv" | tr ',' '\n' | grep '@' | head -n 1)
+check "and not the record's e-mail address" \
+    test -n "$email" -a "$(grep -cF "$email" "$tmp/o")" -eq 0
 
 # Usage errors exit 2.
 "$tocsin" report --case "$tmp/c" --format pdf >"$tmp/o" 2>"$tmp/e"
