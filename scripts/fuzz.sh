@@ -6,7 +6,7 @@
 #   scripts/fuzz.sh --list                    print the targets, one a line
 #
 # TARGET: csv csv_scalar jsonl name date address email phone iban idnum
-# mapping compare (default: all).
+# mapping compare template mime (default: all).
 #
 # Work goes to $FUZZ_OUT (default build-fuzz/): the binaries, a working
 # corpus per target (seeded from fuzz/corpus/, grown by the fuzzer) and
@@ -15,7 +15,7 @@
 set -eu
 
 all="csv csv_scalar jsonl name date address email phone iban idnum mapping
-compare"
+compare template mime"
 if [ "${1:-}" = --list ]; then
     printf '%s\n' $all
     exit 0
@@ -49,6 +49,10 @@ for t in $targets; do
     name | date | address | email | phone | iban | idnum | mapping)
         harness=$t extra= t_srcs="$root/src/ingest/$t.c $norm_srcs" ;;
     compare) harness=$t extra= t_srcs="$root/src/resolve/compare.c" ;;
+    template) harness=$t extra= t_srcs="$root/src/notify/template.c \
+$root/src/util/buf.c $root/src/util/error.c" ;;
+    mime) harness=$t extra= t_srcs="$root/src/notify/mime.c \
+$root/src/util/buf.c $root/src/util/error.c" ;;
     *) echo "fuzz.sh: unknown target $t" >&2; exit 2 ;;
     esac
     echo "== building fuzz_$t"

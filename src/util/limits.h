@@ -116,4 +116,21 @@
 #define LIMIT_REPORT_TEXT  (64u << 10) /* bytes of one text (description) */
 #define LIMIT_REPORT_COUNT 32          /* bytes of a count string ("< 10") */
 
+/* Notify: message templates (notify/template.h; one template's source is
+ * LIMIT_TEMPLATE_BYTES above) and verification codes (notify/vcode.h). */
+#define LIMIT_TPL_DEPTH   8   /* sections nested in one another */
+#define LIMIT_TPL_VARS    256 /* names in a list of known variables */
+#define LIMIT_TPL_NAME    64  /* bytes of one variable name */
+#define LIMIT_VCODE_INPUT 256 /* bytes of a typed verification code */
+
+/* Notify: the MIME writer (notify/mime.h). Addresses there are checked
+ * against LIMIT_EMAIL_ADDRESS, LIMIT_EMAIL_LOCAL and LIMIT_EMAIL_DOMAIN. */
+#define LIMIT_MIME_TEXT     (1u << 20) /* bytes of one body (text, HTML) */
+#define LIMIT_MIME_SUBJECT  1024       /* bytes of the subject (UTF-8) */
+#define LIMIT_MIME_NAME     256        /* bytes of a display name (UTF-8) */
+#define LIMIT_MIME_ID_LOCAL 64         /* Message-ID left of the @ */
+#define LIMIT_MIME_LANGUAGE 35         /* Content-Language tag (RFC 5646) */
+#define LIMIT_MIME_VCODE    64         /* verification code in the header */
+#define LIMIT_MIME_MAILBOX  512        /* "Name <addr>" mime_mailbox_parse() */
+
 #endif
