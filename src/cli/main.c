@@ -23,6 +23,8 @@ static const struct cli_command commands[] = {
     {"assess", "find what leaked of whom, the risk and the channel",
      cmd_assess},
     {"report", "write the report for the supervisory authority", cmd_report},
+    {"notify", "send every affected person their message", cmd_notify},
+    {"status", "show the journal of messages", cmd_status},
     {"export", "write the persons of the records as CSV", cmd_export},
     {"synth", "generate a synthetic breach export with its truth", cmd_synth},
     {NULL, NULL, NULL},

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "render.h"
+#include "../store/field.h"
 #include "render_int.h"
 
 #include "../util/error.h"
@@ -323,30 +324,6 @@ struct term {
     const char *en;
 };
 
-static const struct term categories[] = {
-    {"name", "Naam", "Name"},
-    {"customer_number", "Klantnummer", "Customer number"},
-    {"address", "Adres", "Address"},
-    {"phone", "Telefoonnummer", "Phone number"},
-    {"email", "E-mailadres", "E-mail address"},
-    {"iban", "Bankrekeningnummer (IBAN)", "Bank account number (IBAN)"},
-    {"birth_date", "Geboortedatum", "Date of birth"},
-    {"id_document", "Nummer van identiteitsbewijs", "ID-document number"},
-    {"national_id", "BSN (burgerservicenummer)",
-     "BSN (citizen service number)"},
-    {"vat_number", "Btw-nummer", "VAT number"},
-    {"notes", "Notities van de klantenservice", "Customer-service notes"},
-    {"subscription", "Abonnementsgegevens", "Subscription details"},
-    {"contract", "Contractgegevens", "Contract details"},
-    {"extra", "Overige gegevens", "Other data"},
-    {"password", "Wachtwoord", "Password"},
-    {"call_records", "Belgegevens", "Call records"},
-    {"location", "Locatiegegevens", "Location data"},
-    {"invoices", "Facturen", "Invoices"},
-    {"id_scan", "Kopie van identiteitsbewijs", "Copy of an ID document"},
-    {NULL, NULL, NULL},
-};
-
 static const struct term topics[] = {
     {"health", "Gezondheid: bijzonder persoonsgegeven (art. 9 AVG)",
      "Health: special category of personal data (GDPR art. 9)"},
@@ -443,6 +420,13 @@ term_name(const struct doc *d, const struct term *t, const char *key)
     const struct term *f = term_find(t, key);
 
     return f == NULL ? key : d->lang == RLANG_EN ? f->en : f->nl;
+}
+
+/* The label of a data category name in d's language. */
+static const char *
+cat_name(const struct doc *d, const char *key)
+{
+    return category_label(key, d->lang == RLANG_EN ? "en" : "nl");
 }
 
 /* ------------------------------------------------------------------ */
@@ -820,7 +804,7 @@ write_categories(struct doc *d, const struct json_object *r)
         struct json_object *e = rj_at(cats, i);
 
         doc_row_begin(d);
-        cell_text(d, term_name(d, categories, rj_str(e, "name")));
+        cell_text(d, cat_name(d, rj_str(e, "name")));
         cell_text(d, rj_bool(e, "taken") == 1 ? T(YES)
                      : count_nonzero(rj_count(e, "data_subjects"))
                          ? T(NO_BUT_FOUND)
@@ -842,7 +826,7 @@ write_categories(struct doc *d, const struct json_object *r)
 
         if (rj_bool(e, "taken") != 1 && !count_nonzero(c))
             continue;
-        bars[nbars].label = term_name(d, categories, rj_str(e, "name"));
+        bars[nbars].label = cat_name(d, rj_str(e, "name"));
         bars[nbars].v = c;
         nbars++;
     }
@@ -857,8 +841,7 @@ write_categories(struct doc *d, const struct json_object *r)
         doc_list_begin(d);
         for (i = 0; i < n; i++) {
             doc_item_begin(d);
-            doc_text(d, term_name(d, categories,
-                                  json_object_get_string(rj_at(nt, i))));
+            doc_text(d, cat_name(d, json_object_get_string(rj_at(nt, i))));
             doc_item_end(d);
         }
         doc_list_end(d);
@@ -1092,7 +1075,7 @@ write_brands(struct doc *d, const struct json_object *r)
             const char *key = rj_str(rj_at(cats, c), "name");
 
             doc_row_begin(d);
-            cell_text(d, term_name(d, categories, key));
+            cell_text(d, cat_name(d, key));
             for (i = from; i < to; i++) {
                 struct json_object *bc =
                     rj_get(rj_at(brands, i), "categories");
@@ -1257,19 +1240,17 @@ form_list(struct doc *d, const struct json_object *a, int is_category)
         doc_text(d, T(M_NONE));
     for (i = 0; i < n; i++) {
         const char *v = json_object_get_string(rj_at(a, i));
-        const struct term *t = term_find(categories, v);
+        const char *nl = category_label(v, "nl");
 
         if (i > 0)
             doc_text(d, ", ");
         if (!is_category) {
             form_value(d, v);
-        } else if (t == NULL) {
-            doc_text(d, v);
         } else {
-            doc_text(d, t->nl);
-            if (d->lang == RLANG_EN) {
+            doc_text(d, nl);
+            if (d->lang == RLANG_EN && nl != v) {
                 doc_text(d, " (");
-                doc_text(d, t->en);
+                doc_text(d, category_label(v, "en"));
                 doc_text(d, ")");
             }
         }

@@ -118,3 +118,40 @@ category_name(enum category c)
         return "?";
     return category_names[c];
 }
+
+/* In the language of the people it is written for: the labels messages and
+ * reports show. */
+const struct category_label category_labels[] = {
+    {"name", "Naam", "Name"},
+    {"customer_number", "Klantnummer", "Customer number"},
+    {"address", "Adres", "Address"},
+    {"phone", "Telefoonnummer", "Phone number"},
+    {"email", "E-mailadres", "E-mail address"},
+    {"iban", "Bankrekeningnummer (IBAN)", "Bank account number (IBAN)"},
+    {"birth_date", "Geboortedatum", "Date of birth"},
+    {"id_document", "Nummer van identiteitsbewijs", "ID-document number"},
+    {"national_id", "BSN (burgerservicenummer)",
+     "BSN (citizen service number)"},
+    {"vat_number", "Btw-nummer", "VAT number"},
+    {"notes", "Notities van de klantenservice", "Customer-service notes"},
+    {"subscription", "Abonnementsgegevens", "Subscription details"},
+    {"contract", "Contractgegevens", "Contract details"},
+    {"extra", "Overige gegevens", "Other data"},
+    {"password", "Wachtwoord", "Password"},
+    {"call_records", "Belgegevens", "Call records"},
+    {"location", "Locatiegegevens", "Location data"},
+    {"invoices", "Facturen", "Invoices"},
+    {"id_scan", "Kopie van identiteitsbewijs", "Copy of an ID document"},
+    {NULL, NULL, NULL},
+};
+
+const char *
+category_label(const char *name, const char *lang)
+{
+    const struct category_label *l;
+
+    for (l = category_labels; l->name != NULL; l++)
+        if (strcmp(l->name, name) == 0)
+            return lang != NULL && strcmp(lang, "en") == 0 ? l->en : l->nl;
+    return name;
+}

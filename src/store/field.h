@@ -75,4 +75,16 @@ enum category field_category(enum field f);
 /* The name of a category as used in case.ini ("id_document"). */
 const char *category_name(enum category c);
 
+/* A data category's name (every name of config_categories) with its label
+ * in Dutch and in English. */
+struct category_label {
+    const char *name, *nl, *en;
+};
+/* The labels, ending with a NULL name. */
+extern const struct category_label category_labels[];
+
+/* The label of category name in lang ("nl", "en"; others: nl); name
+ * itself when it is not a category. */
+const char *category_label(const char *name, const char *lang);
+
 #endif

@@ -148,13 +148,35 @@ static const char *const store_migrations[] = {
     "    topics INTEGER NOT NULL,\n"
     "    past_retention INTEGER NOT NULL\n"
     ");\n",
+
+    /* 5: notify: the journal, one message per person and brand, and every
+     * change of its state (store.h STORE_MSG_*). A message is marked in
+     * flight, and committed, before its payload is handed over. No
+     * personal data: numbers, the recipient's domain, the server's reply
+     * without addresses, and the verification code's value (a keyed MAC
+     * of the message number). */
+    "CREATE TABLE messages(\n"
+    "    id INTEGER PRIMARY KEY,\n"
+    "    person_id INTEGER NOT NULL,\n"
+    "    brand TEXT NOT NULL,\n"
+    "    state INTEGER NOT NULL,\n"
+    "    attempts INTEGER NOT NULL DEFAULT 0,\n"
+    "    next_at INTEGER NOT NULL DEFAULT 0,\n" /* unix time: not before */
+    "    domain TEXT,\n"                        /* of the recipient */
+    "    vcode BLOB,\n"
+    "    code INTEGER,\n" /* the last reply code */
+    "    reply TEXT,\n"
+    "    queued_at TEXT NOT NULL,\n"
+    "    sent_at TEXT,\n"
+    "    done_at TEXT,\n"
+    "    UNIQUE(person_id, brand)\n"
+    ");\n"
+    "CREATE INDEX messages_state ON messages(state, next_at);\n"
+    "CREATE INDEX messages_vcode ON messages(vcode);\n",
 };
 
 #define STORE_NMIGRATIONS                                                     \
     ((int)(sizeof(store_migrations) / sizeof(store_migrations[0])))
-
-/* UTC now as ISO 8601, in SQL. */
-#define STORE_NOW "strftime('%Y-%m-%dT%H:%M:%SZ', 'now')"
 
 /* Keep the database's error text (later calls would overwrite it). */
 int

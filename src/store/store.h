@@ -356,6 +356,68 @@ TOCSIN_MUST_CHECK int store_exposed_persons_each(
     struct store *s,
     int (*fn)(void *ctx, const struct store_exposed_person *p), void *ctx);
 
+/*
+ * Notify: the journal of messages, one per person and brand. States move
+ * queued -> in flight -> accepted | deferred (-> in flight again) |
+ * failed; in flight when the sender died: uncertain (possibly delivered).
+ */
+enum store_msg_state {
+    STORE_MSG_QUEUED = 0,
+    STORE_MSG_IN_FLIGHT = 1,
+    STORE_MSG_ACCEPTED = 2,
+    STORE_MSG_DEFERRED = 3,
+    STORE_MSG_FAILED = 4,
+    STORE_MSG_UNCERTAIN = 5,
+    STORE_MSG_NSTATES
+};
+
+/* The state's name: "queued", "in_flight", ... */
+const char *store_msg_state_name(int state);
+
+/* Queue a message for every exposure whose channel is `channel` and whose
+ * flags have none of `skip_flags`, unless it has one: *added gets how many
+ * were new. */
+TOCSIN_MUST_CHECK int store_msg_queue(struct store *s, uint32_t channel,
+                                      uint32_t skip_flags, uint64_t *added);
+
+/* Set every message in state `from` to state `to`; *n gets how many. */
+TOCSIN_MUST_CHECK int store_msg_move(struct store *s, int from, int to,
+                                     uint64_t *n);
+
+/* A message as the sender sees it. */
+struct store_msg {
+    int64_t id, person_id;
+    const char *brand; /* borrowed for the callback */
+    int state;
+    uint32_t attempts;
+};
+
+/* Call fn for up to max messages that are queued or deferred and due at
+ * unix time `now`, in id order. */
+TOCSIN_MUST_CHECK int
+store_msg_due(struct store *s, int64_t now, size_t max,
+              int (*fn)(void *ctx, const struct store_msg *m), void *ctx);
+
+/* A change of a message's state, with what goes with it (NULL/0: keep). */
+struct store_msg_update {
+    int64_t id;
+    int state;
+    uint32_t attempts;
+    int64_t next_at;
+    const char *domain;         /* or NULL */
+    const unsigned char *vcode; /* vcode_len bytes, or NULL */
+    size_t vcode_len;
+    int code;          /* reply code, or 0 */
+    const char *reply; /* reply text, or NULL */
+};
+/* Apply n updates; sent_at is set on a move to in flight, done_at on a
+ * move to accepted or failed. Call in a transaction. */
+TOCSIN_MUST_CHECK int
+store_msg_update(struct store *s, const struct store_msg_update *u, size_t n);
+
+/* The number of messages per state into counts[STORE_MSG_NSTATES]. */
+TOCSIN_MUST_CHECK int store_msg_counts(struct store *s, uint64_t *counts);
+
 /* The last database error as text, for messages; borrowed. */
 const char *store_errmsg(struct store *s);
 

@@ -17,6 +17,9 @@
 /* Columns of a bulk-inserted table, at most. */
 #define STORE_BULK_COLS 16
 
+/* UTC now as ISO 8601, in SQL. */
+#define STORE_NOW "strftime('%Y-%m-%dT%H:%M:%SZ', 'now')"
+
 /* Statements prepared once and kept for the life of the connection. */
 enum store_stmt {
     STORE_META_GET,
@@ -33,6 +36,7 @@ enum store_stmt {
     STORE_EXPOSURE_ADD_N,
     STORE_EXPOSED_PERSON_ADD,
     STORE_EXPOSED_PERSON_ADD_N,
+    STORE_MSG_UPDATE,
     STORE_NSTMT
 };
 

@@ -68,20 +68,30 @@ unseal_context(char out[32], int64_t id)
     out[7 + sizeof(num) - n] = '\0';
 }
 
+int
+unseal_record(const struct seal *seal, int64_t id, const void *sealed,
+              size_t len, struct buf *plain, struct record *r)
+{
+    char ctx[32];
+    int rc;
+
+    buf_reset(plain);
+    unseal_context(ctx, id);
+    rc = seal_decrypt(seal, ctx, sealed, len, plain);
+    if (rc == TOCSIN_OK)
+        rc = record_decode(buf_str(plain), buf_len(plain), r);
+    return rc;
+}
+
 static int
 unseal_one(struct unseal_worker *w, struct unseal_batch *b, size_t i)
 {
     struct unseal_shared *sh = w->sh;
     struct record r;
-    char ctx[32];
     int rc;
 
-    buf_reset(&w->plain);
-    unseal_context(ctx, b->item[i].id);
-    rc = seal_decrypt(sh->seal, ctx, buf_str(&b->data) + b->off[i],
-                      b->off[i + 1] - b->off[i], &w->plain);
-    if (rc == TOCSIN_OK)
-        rc = record_decode(buf_str(&w->plain), buf_len(&w->plain), &r);
+    rc = unseal_record(sh->seal, b->item[i].id, buf_str(&b->data) + b->off[i],
+                       b->off[i + 1] - b->off[i], &w->plain, &r);
     if (rc == TOCSIN_OK)
         rc = sh->fn(sh->ctx, w->index, &b->item[i], &r);
     buf_scrub(&w->plain);

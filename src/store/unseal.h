@@ -61,4 +61,14 @@ TOCSIN_MUST_CHECK int unseal_each(struct casedir *c,
                                   const struct unseal_options *o, unseal_fn fn,
                                   void *ctx, uint64_t *count, struct buf *why);
 
+struct seal;
+/*
+ * Open one sealed record (id, sealed[0..len)) into r, whose pointers then
+ * point into *plain (replaced; the caller wipes it with buf_scrub or
+ * buf_wipe when done). TOCSIN_ECRYPTO, TOCSIN_EFORMAT, buffer errors.
+ */
+TOCSIN_MUST_CHECK int unseal_record(const struct seal *seal, int64_t id,
+                                    const void *sealed, size_t len,
+                                    struct buf *plain, struct record *r);
+
 #endif

@@ -37,7 +37,7 @@ golden() { # golden NAME ARGS...: stdout of tocsin ARGS equals NAME.ref
     fi
 }
 
-echo "1..31"
+echo "1..33"
 
 golden help --help
 golden help-init init --help
@@ -50,6 +50,8 @@ golden help-explain explain --help
 golden help-export export --help
 golden help-assess assess --help
 golden help-report report --help
+golden help-notify notify --help
+golden help-status status --help
 
 exit_code 0 "tocsin --help" --help
 exit_code 0 "tocsin help" help

@@ -1,0 +1,966 @@
+/*
+ * notify.c - the notify stage (see notify.h): journal, compose, deliver.
+ */
+#include "notify.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "../assess/assess.h"
+#include "../ingest/email.h"
+#include "../ingest/iban.h"
+#include "../ingest/phone.h"
+#include "../store/config.h"
+#include "../store/field.h"
+#include "../store/record.h"
+#include "../store/seal.h"
+#include "../store/unseal.h"
+#include "../util/fsutil.h"
+#include "../util/limits.h"
+#include "../util/log.h"
+#include "../util/progress.h"
+#include "mime.h"
+#include "template.h"
+#include "vcode.h"
+
+/* The variables of the message templates (docs/templates.md), in the
+ * order of enum nvar. */
+static const char *const notify_vars[] = {"name",
+                                          "brand",
+                                          "organisation",
+                                          "incident_date",
+                                          "leaked",
+                                          "label",
+                                          "hint",
+                                          "not_taken",
+                                          "advice_iban",
+                                          "advice_id_document",
+                                          "advice_national_id",
+                                          "advice_birth_date",
+                                          "minor",
+                                          "ex_customer",
+                                          "measures",
+                                          "verification_code",
+                                          "info_url",
+                                          "dpo_email",
+                                          "dpo_phone",
+                                          NULL};
+
+enum nvar {
+    V_NAME,
+    V_BRAND,
+    V_ORGANISATION,
+    V_INCIDENT_DATE,
+    V_LEAKED,
+    V_LABEL,
+    V_HINT,
+    V_NOT_TAKEN,
+    V_ADVICE_IBAN,
+    V_ADVICE_ID_DOCUMENT,
+    V_ADVICE_NATIONAL_ID,
+    V_ADVICE_BIRTH_DATE,
+    V_MINOR,
+    V_EX_CUSTOMER,
+    V_MEASURES,
+    V_VERIFICATION_CODE,
+    V_INFO_URL,
+    V_DPO_EMAIL,
+    V_DPO_PHONE,
+    V_COUNT
+};
+
+#define NOTIFY_LANGS 2   /* nl, en */
+#define NOTIFY_BATCH 256 /* messages per journal commit */
+static const char *const notify_langs[NOTIFY_LANGS] = {"nl", "en"};
+
+/* The compiled templates of one brand and language. */
+struct ntpl {
+    struct tpl *subject, *text, *html;
+};
+
+/* One brand as messages need it. */
+struct nbrand {
+    const struct config_brand *cfg; /* NULL: records without a brand */
+    struct buf from_name, from_addr;
+    struct ntpl t[NOTIFY_LANGS];
+};
+
+struct notify_ctx {
+    struct casedir *c;
+    const struct case_config *cfg;
+    struct store *s;
+    const struct notify_options *o;
+    struct notify_result *res;
+    struct nbrand *brands; /* cfg->nbrands + 1; the last: no brand */
+    unsigned char vkey[VCODE_KEY_BYTES];
+    char case_tag[17]; /* 16 hex digits of the case id */
+    char maildir[4096];
+    int zone; /* minutes east of UTC */
+    struct buf plain, scratch, subject, text, html, mime, file;
+    int ok[NOTIFY_BATCH]; /* per message of a batch: written */
+};
+
+/* A message being sent: what compose found. */
+struct nmsg {
+    int64_t id, person;
+    char brand[LIMIT_BRAND_NAME + 1];
+    uint32_t attempts;
+    int composed;       /* 1: mime holds it */
+    const char *reason; /* why not composed (static, no personal data) */
+    char domain[LIMIT_EMAIL_DOMAIN + 1];
+    unsigned char vcode[VCODE_VALUE_BYTES];
+    struct buf mime;
+};
+
+/* ---- templates ---- */
+
+static int
+notify_read(const char *dir, const char *brand, const char *lang,
+            const char *file, char **text, size_t *len, char *path,
+            size_t pathsz)
+{
+    int rc = TOCSIN_ENOENT;
+
+    if (brand != NULL) {
+        snprintf(path, pathsz, "%s/templates/%s/%s/%s", dir, brand, lang,
+                 file);
+        rc = fs_read_file(path, LIMIT_TEMPLATE_BYTES, text, len);
+    }
+    if (rc == TOCSIN_ENOENT) {
+        snprintf(path, pathsz, "%s/templates/%s/%s", dir, lang, file);
+        rc = fs_read_file(path, LIMIT_TEMPLATE_BYTES, text, len);
+    }
+    return rc;
+}
+
+static int
+notify_compile(struct notify_ctx *x, const char *brand, const char *lang,
+               const char *file, int html, struct tpl **out, struct buf *why)
+{
+    char path[4200], *text = NULL;
+    struct buf err;
+    size_t len = 0;
+    int rc;
+
+    rc = notify_read(casedir_path(x->c), brand, lang, file, &text, &len, path,
+                     sizeof(path));
+    if (rc != TOCSIN_OK) {
+        buf_setf(why, "%s: %s", path, tocsin_strerror(rc));
+        return rc == TOCSIN_ENOENT ? TOCSIN_ECONFIG : rc;
+    }
+    buf_init(&err, 1024);
+    rc = tpl_compile(text, len, html, notify_vars, out, &err);
+    free(text);
+    if (rc != TOCSIN_OK) {
+        buf_setf(why, "%s: %s", path, buf_str(&err));
+        rc = rc == TOCSIN_ENOMEM ? rc : TOCSIN_ECONFIG;
+    } else if (strcmp(file, "subject.txt") != 0 &&
+               !tpl_uses(*out, V_VERIFICATION_CODE)) {
+        buf_setf(why,
+                 "%s: the message does not show {{verification_code}}: "
+                 "people must be able to check that it is genuine",
+                 path);
+        rc = TOCSIN_ECONFIG;
+    }
+    buf_free(&err);
+    return rc;
+}
+
+static int
+notify_templates(struct notify_ctx *x, struct buf *why)
+{
+    const struct case_config *cfg = x->cfg;
+    size_t b, l;
+    int rc;
+
+    x->brands = calloc(cfg->nbrands + 1, sizeof(*x->brands));
+    if (x->brands == NULL)
+        return TOCSIN_ENOMEM;
+    for (b = 0; b <= cfg->nbrands; b++) {
+        struct nbrand *nb = &x->brands[b];
+        const char *from = b < cfg->nbrands ? cfg->brands[b].from : NULL;
+        const char *id = b < cfg->nbrands ? cfg->brands[b].id : NULL;
+
+        nb->cfg = b < cfg->nbrands ? &cfg->brands[b] : NULL;
+        buf_init(&nb->from_name, LIMIT_MIME_NAME + 1);
+        buf_init(&nb->from_addr, LIMIT_EMAIL_ADDRESS + 1);
+        if (from != NULL &&
+            mime_mailbox_parse(from, strlen(from), &nb->from_name,
+                               &nb->from_addr) != TOCSIN_OK) {
+            buf_setf(why,
+                     "case.ini: [brand %s] from is not an address tocsin "
+                     "can send from",
+                     id);
+            return TOCSIN_ECONFIG;
+        }
+        for (l = 0; l < NOTIFY_LANGS; l++) {
+            struct ntpl *t = &nb->t[l];
+
+            if ((rc = notify_compile(x, id, notify_langs[l], "subject.txt", 0,
+                                     &t->subject, why)) != TOCSIN_OK ||
+                (rc = notify_compile(x, id, notify_langs[l], "body.txt", 0,
+                                     &t->text, why)) != TOCSIN_OK ||
+                (rc = notify_compile(x, id, notify_langs[l], "body.html", 1,
+                                     &t->html, why)) != TOCSIN_OK)
+                return rc;
+        }
+    }
+    return TOCSIN_OK;
+}
+
+static void
+notify_templates_free(struct notify_ctx *x)
+{
+    size_t b, l;
+
+    if (x->brands == NULL)
+        return;
+    for (b = 0; b <= x->cfg->nbrands; b++) {
+        for (l = 0; l < NOTIFY_LANGS; l++) {
+            tpl_free(x->brands[b].t[l].subject);
+            tpl_free(x->brands[b].t[l].text);
+            tpl_free(x->brands[b].t[l].html);
+        }
+        buf_free(&x->brands[b].from_name);
+        buf_free(&x->brands[b].from_addr);
+    }
+    free(x->brands);
+}
+
+/* ---- composing one message ---- */
+
+/* What the contact record gives a message: copies, wiped after use. */
+struct ncontact {
+    char name[LIMIT_MIME_NAME + 1];
+    char email[LIMIT_EMAIL_ADDRESS + 1];
+    char hint_email[128], hint_iban[128], hint_phone[64];
+    int ok;
+};
+
+/* Append p[0..len) and a space to out (at most max bytes in all). */
+static void
+notify_word(char *out, size_t max, const char *p, size_t len)
+{
+    size_t n = strlen(out);
+
+    if (p == NULL || len == 0 || n + len + 2 > max)
+        return;
+    if (n > 0)
+        out[n++] = ' ';
+    memcpy(out + n, p, len);
+    out[n + len] = '\0';
+}
+
+static int
+notify_contact_cb(void *ctx, const struct store_record_view *v)
+{
+    struct notify_ctx *x = ((void **)ctx)[0];
+    struct ncontact *k = ((void **)ctx)[1];
+    struct record r;
+    struct phone ph;
+    int rc;
+
+    rc = unseal_record(casedir_seal(x->c), v->id, v->sealed, v->sealed_len,
+                       &x->plain, &r);
+    if (rc != TOCSIN_OK)
+        return rc;
+    k->name[0] = '\0';
+    notify_word(k->name, sizeof(k->name), r.val[FIELD_FIRST_NAME],
+                r.len[FIELD_FIRST_NAME]);
+    notify_word(k->name, sizeof(k->name), r.val[FIELD_INFIX],
+                r.len[FIELD_INFIX]);
+    notify_word(k->name, sizeof(k->name), r.val[FIELD_LAST_NAME],
+                r.len[FIELD_LAST_NAME]);
+    if (k->name[0] == '\0')
+        notify_word(k->name, sizeof(k->name), r.val[FIELD_FULL_NAME],
+                    r.len[FIELD_FULL_NAME]);
+    if (r.val[FIELD_EMAIL] != NULL &&
+        !(r.flags[FIELD_EMAIL] & RECORD_INVALID) &&
+        r.len[FIELD_EMAIL] < sizeof(k->email)) {
+        memcpy(k->email, r.val[FIELD_EMAIL], r.len[FIELD_EMAIL]);
+        k->email[r.len[FIELD_EMAIL]] = '\0';
+        buf_reset(&x->scratch);
+        if (email_mask(k->email, strlen(k->email), &x->scratch) == TOCSIN_OK &&
+            buf_len(&x->scratch) < sizeof(k->hint_email))
+            snprintf(k->hint_email, sizeof(k->hint_email), "%s",
+                     buf_str(&x->scratch));
+        k->ok = 1;
+    }
+    buf_reset(&x->scratch);
+    if (r.val[FIELD_IBAN] != NULL && !(r.flags[FIELD_IBAN] & RECORD_INVALID) &&
+        iban_mask(r.val[FIELD_IBAN], r.len[FIELD_IBAN], &x->scratch) ==
+            TOCSIN_OK &&
+        buf_len(&x->scratch) < sizeof(k->hint_iban))
+        snprintf(k->hint_iban, sizeof(k->hint_iban), "%s",
+                 buf_str(&x->scratch));
+    buf_reset(&x->scratch);
+    if (r.val[FIELD_MOBILE] != NULL &&
+        !(r.flags[FIELD_MOBILE] & RECORD_INVALID) &&
+        phone_normalize(r.val[FIELD_MOBILE], r.len[FIELD_MOBILE], &ph) ==
+            TOCSIN_OK &&
+        phone_mask(&ph, &x->scratch) == TOCSIN_OK &&
+        buf_len(&x->scratch) < sizeof(k->hint_phone))
+        snprintf(k->hint_phone, sizeof(k->hint_phone), "%s",
+                 buf_str(&x->scratch));
+    else if (r.val[FIELD_PHONE] != NULL &&
+             !(r.flags[FIELD_PHONE] & RECORD_INVALID) &&
+             phone_normalize(r.val[FIELD_PHONE], r.len[FIELD_PHONE], &ph) ==
+                 TOCSIN_OK &&
+             (buf_reset(&x->scratch), phone_mask(&ph, &x->scratch)) ==
+                 TOCSIN_OK &&
+             buf_len(&x->scratch) < sizeof(k->hint_phone))
+        snprintf(k->hint_phone, sizeof(k->hint_phone), "%s",
+                 buf_str(&x->scratch));
+    buf_scrub(&x->scratch);
+    buf_scrub(&x->plain);
+    return TOCSIN_OK;
+}
+
+struct nexp {
+    const char *brand;
+    struct store_exposure e;
+    char language[8];
+    int found;
+};
+
+static int
+notify_exposure_cb(void *ctx, const struct store_exposure *e)
+{
+    struct nexp *n = ctx;
+
+    if (strcmp(e->brand, n->brand) != 0)
+        return 0;
+    n->e = *e;
+    snprintf(n->language, sizeof(n->language), "%s", e->language);
+    n->e.brand = n->brand;
+    n->e.language = n->language;
+    n->found = 1;
+    return 0;
+}
+
+/* "7 februari 2026" or "7 February 2026". */
+static void
+notify_date(const char *iso, int en, char *out, size_t size)
+{
+    static const char *const nl[] = {
+        "januari", "februari", "maart",     "april",   "mei",      "juni",
+        "juli",    "augustus", "september", "oktober", "november", "december"};
+    static const char *const enm[] = {
+        "January", "February", "March",     "April",   "May",      "June",
+        "July",    "August",   "September", "October", "November", "December"};
+    long y = strtol(iso, NULL, 10), m = strtol(iso + 5, NULL, 10),
+         d = strtol(iso + 8, NULL, 10);
+
+    if (m < 1 || m > 12) {
+        snprintf(out, size, "%s", iso);
+        return;
+    }
+    snprintf(out, size, "%ld %s %ld", d, en ? enm[m - 1] : nl[m - 1], y);
+}
+
+static struct tpl_value
+notify_str(const char *s)
+{
+    struct tpl_value v = {s, s != NULL ? strlen(s) : 0, NULL, 0};
+
+    return v;
+}
+
+/* Render t with d into out (replaced). */
+static int
+notify_render(const struct tpl *t, const struct tpl_data *d, struct buf *out)
+{
+    buf_reset(out);
+    return tpl_render(t, d, out);
+}
+
+/* Compose message m into m->mime, or say why not (m->reason). */
+static int
+notify_compose(struct notify_ctx *x, struct nmsg *m)
+{
+    const struct case_config *cfg = x->cfg;
+    struct nexp ne = {m->brand, {0}, {0}, 0};
+    struct ncontact k;
+    struct nbrand *nb = &x->brands[cfg->nbrands];
+    struct tpl_value top[V_COUNT], lv[CATEGORY_COUNT][V_COUNT],
+        nv[16][V_COUNT];
+    struct tpl_data leaked[CATEGORY_COUNT], not_taken[16], d;
+    struct mime_message mm;
+    char date[64], local[LIMIT_MIME_ID_LOCAL + 1], vtext[VCODE_TEXT_MAX];
+    char msgid[LIMIT_MIME_ID_LOCAL + LIMIT_EMAIL_DOMAIN + 2];
+    const char *lang, *at, *subj;
+    void *pair[2];
+    size_t i, nl = 0, nn = 0, sl;
+    int li, rc;
+
+    m->composed = 0;
+    m->reason = NULL;
+    memset(&k, 0, sizeof(k));
+    for (i = 0; i < cfg->nbrands; i++)
+        if (strcmp(cfg->brands[i].id, m->brand) == 0)
+            nb = &x->brands[i];
+    if ((rc = store_person_exposures_each(x->s, m->person, notify_exposure_cb,
+                                          &ne)) != TOCSIN_OK)
+        return rc;
+    if (!ne.found || ne.e.channel != ASSESS_EMAIL ||
+        ne.e.contact_record == 0) {
+        m->reason = "no e-mail channel for this person and brand (assess "
+                    "changed since the message was queued)";
+        return TOCSIN_OK;
+    }
+    pair[0] = x;
+    pair[1] = &k;
+    rc = store_record_get(x->s, ne.e.contact_record, notify_contact_cb, pair);
+    if (rc != TOCSIN_OK)
+        goto out;
+    if (!k.ok) {
+        m->reason = "the contact record holds no valid e-mail address";
+        goto out;
+    }
+    at = strrchr(k.email, '@');
+    snprintf(m->domain, sizeof(m->domain), "%s", at != NULL ? at + 1 : "");
+    lang = strcmp(ne.e.language, "en") == 0 ? "en" : "nl";
+    li = lang[0] == 'e';
+
+    /* the verification code: of the Message-ID */
+    snprintf(local, sizeof(local), "%s.%lld", x->case_tag, (long long)m->id);
+    snprintf(msgid, sizeof(msgid), "%s@%s", local,
+             nb->cfg != NULL ? nb->cfg->message_id_domain
+                             : x->brands[0].cfg->message_id_domain);
+    vcode_value(x->vkey, msgid, strlen(msgid), m->vcode);
+    vcode_format(m->vcode, vtext);
+
+    memset(top, 0, sizeof(top));
+    top[V_NAME] = notify_str(k.name[0] ? k.name : (li ? "customer" : "klant"));
+    top[V_BRAND] = notify_str(nb->cfg != NULL ? nb->cfg->display_name
+                                              : cfg->organisation);
+    top[V_ORGANISATION] = notify_str(cfg->organisation);
+    notify_date(cfg->occurred, li, date, sizeof(date));
+    top[V_INCIDENT_DATE] = notify_str(date);
+    for (i = 0; i < CATEGORY_COUNT; i++) {
+        const char *hint = NULL;
+
+        if (!(ne.e.categories & (1u << i)))
+            continue;
+        memset(lv[nl], 0, sizeof(lv[nl]));
+        lv[nl][V_LABEL] =
+            notify_str(category_label(category_name((enum category)i), lang));
+        if (i == CATEGORY_EMAIL)
+            hint = k.hint_email;
+        else if (i == CATEGORY_IBAN)
+            hint = k.hint_iban;
+        else if (i == CATEGORY_PHONE)
+            hint = k.hint_phone;
+        lv[nl][V_HINT] = notify_str(hint != NULL && hint[0] ? hint : NULL);
+        leaked[nl].values = lv[nl];
+        leaked[nl].count = V_COUNT;
+        nl++;
+    }
+    top[V_LEAKED].items = leaked;
+    top[V_LEAKED].nitems = nl;
+    for (i = 0; i < cfg->not_taken.count && nn < 16; i++) {
+        memset(nv[nn], 0, sizeof(nv[nn]));
+        nv[nn][V_LABEL] =
+            notify_str(category_label(cfg->not_taken.items[i], lang));
+        not_taken[nn].values = nv[nn];
+        not_taken[nn].count = V_COUNT;
+        nn++;
+    }
+    top[V_NOT_TAKEN].items = not_taken;
+    top[V_NOT_TAKEN].nitems = nn;
+    if (ne.e.categories & (1u << CATEGORY_IBAN))
+        top[V_ADVICE_IBAN] = notify_str("1");
+    if (ne.e.categories & (1u << CATEGORY_ID_DOCUMENT))
+        top[V_ADVICE_ID_DOCUMENT] = notify_str("1");
+    if (ne.e.categories & (1u << CATEGORY_NATIONAL_ID))
+        top[V_ADVICE_NATIONAL_ID] = notify_str("1");
+    if (ne.e.categories & (1u << CATEGORY_BIRTH_DATE))
+        top[V_ADVICE_BIRTH_DATE] = notify_str("1");
+    if (ne.e.flags & ASSESS_F_GUARDIAN)
+        top[V_MINOR] = notify_str("1");
+    if (ne.e.flags & ASSESS_F_EX_CUSTOMER)
+        top[V_EX_CUSTOMER] = notify_str("1");
+    top[V_MEASURES] = notify_str(cfg->measures);
+    top[V_VERIFICATION_CODE] = notify_str(vtext);
+    top[V_INFO_URL] = notify_str(nb->cfg != NULL ? nb->cfg->info_url : NULL);
+    top[V_DPO_EMAIL] = notify_str(cfg->dpo_email);
+    top[V_DPO_PHONE] = notify_str(cfg->dpo_phone);
+    d.values = top;
+    d.count = V_COUNT;
+
+    if ((rc = notify_render(nb->t[li].subject, &d, &x->subject)) !=
+            TOCSIN_OK ||
+        (rc = notify_render(nb->t[li].text, &d, &x->text)) != TOCSIN_OK ||
+        (rc = notify_render(nb->t[li].html, &d, &x->html)) != TOCSIN_OK)
+        goto out;
+    /* the subject: one line, without the template's line break */
+    sl = buf_len(&x->subject);
+    while (sl > 0 && (buf_str(&x->subject)[sl - 1] == '\n' ||
+                      buf_str(&x->subject)[sl - 1] == '\r'))
+        sl--;
+    buf_truncate(&x->subject, sl);
+    subj = buf_str(&x->subject);
+    if (memchr(subj, '\n', sl) != NULL || memchr(subj, '\r', sl) != NULL) {
+        m->reason = "the subject is more than one line";
+        goto out;
+    }
+    memset(&mm, 0, sizeof(mm));
+    mm.from.name = buf_str(&nb->from_name);
+    mm.from.addr = buf_len(&nb->from_addr) > 0
+                       ? buf_str(&nb->from_addr)
+                       : buf_str(&x->brands[0].from_addr);
+    mm.reply_to.addr = nb->cfg != NULL ? nb->cfg->reply_to : NULL;
+    mm.to.name = k.name;
+    mm.to.addr = k.email;
+    mm.subject = subj;
+    mm.message_id_local = local;
+    mm.message_id_domain = strchr(msgid, '@') + 1;
+    mm.language = lang;
+    mm.verification = vtext;
+    mm.date = time(NULL);
+    mm.date_zone = x->zone;
+    mm.text = buf_str(&x->text);
+    mm.text_len = buf_len(&x->text);
+    mm.html = buf_str(&x->html);
+    mm.html_len = buf_len(&x->html);
+    buf_reset(&m->mime);
+    rc = mime_write(&mm, &m->mime);
+    if (rc == TOCSIN_EINVAL || rc == TOCSIN_EFORMAT) {
+        /* e.g. an address with UTF-8, which needs SMTPUTF8 */
+        m->reason = "the address or name cannot be written in a message";
+        rc = TOCSIN_OK;
+        goto out;
+    }
+    if (rc == TOCSIN_OK)
+        m->composed = 1;
+out:
+    buf_scrub(&x->subject);
+    buf_scrub(&x->text);
+    buf_scrub(&x->html);
+    sodium_memzero(&k, sizeof(k));
+    return rc;
+}
+
+/* ---- the Maildir ---- */
+
+static int
+notify_mkdirs(const char *dir)
+{
+    static const char *const sub[] = {"", "/tmp", "/new", "/cur"};
+    char path[4200];
+    size_t i;
+
+    for (i = 0; i < 4; i++) {
+        snprintf(path, sizeof(path), "%s%s", dir, sub[i]);
+        if (mkdir(path, 0700) != 0 && errno != EEXIST)
+            return TOCSIN_EIO;
+    }
+    return TOCSIN_OK;
+}
+
+/* Write m into the Maildir's tmp/NAME (not yet synced: see
+ * notify_publish). */
+static int
+notify_maildir(struct notify_ctx *x, const struct nmsg *m)
+{
+    char tmp[4300];
+    const char *p = buf_str(&m->mime);
+    size_t i, n = buf_len(&m->mime), start = 0;
+    int fd, rc = TOCSIN_OK;
+
+    /* Maildir files use the local line end: LF */
+    buf_reset(&x->file);
+    for (i = 0; i + 1 < n; i++) {
+        if (p[i] == '\r' && p[i + 1] == '\n') {
+            if (buf_append(&x->file, p + start, i - start) != TOCSIN_OK)
+                return TOCSIN_ENOMEM;
+            start = i + 1;
+        }
+    }
+    if (buf_append(&x->file, p + start, n - start) != TOCSIN_OK)
+        return TOCSIN_ENOMEM;
+    snprintf(tmp, sizeof(tmp), "%s/tmp/%s.%lld.tocsin", x->maildir,
+             x->case_tag, (long long)m->id);
+    fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+    if (fd < 0)
+        return TOCSIN_EIO;
+    for (i = 0; i < buf_len(&x->file);) {
+        ssize_t w = write(fd, buf_str(&x->file) + i, buf_len(&x->file) - i);
+
+        if (w < 0 && errno == EINTR)
+            continue;
+        if (w <= 0) {
+            rc = TOCSIN_EIO;
+            break;
+        }
+        i += (size_t)w;
+    }
+    if (close(fd) != 0 && rc == TOCSIN_OK)
+        rc = TOCSIN_EIO;
+    if (rc != TOCSIN_OK)
+        unlink(tmp);
+    buf_scrub(&x->file);
+    return rc;
+}
+
+/* Make the batch's files in tmp/ durable with one syncfs(), then move
+ * them to new/ and sync that directory: two syncs per batch instead of
+ * one per message. ok[i] says which were written. */
+static int
+notify_publish(struct notify_ctx *x, const struct nmsg *m, const int *ok,
+               size_t n)
+{
+    char tmp[4300], dst[4300];
+    size_t i;
+    int fd, rc = TOCSIN_OK;
+
+    snprintf(tmp, sizeof(tmp), "%s/tmp", x->maildir);
+    if ((fd = open(tmp, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0)
+        return TOCSIN_EIO;
+    if (syncfs(fd) != 0)
+        rc = TOCSIN_EIO;
+    close(fd);
+    for (i = 0; i < n && rc == TOCSIN_OK; i++) {
+        if (!ok[i])
+            continue;
+        snprintf(tmp, sizeof(tmp), "%s/tmp/%s.%lld.tocsin", x->maildir,
+                 x->case_tag, (long long)m[i].id);
+        snprintf(dst, sizeof(dst), "%s/new/%s.%lld.tocsin", x->maildir,
+                 x->case_tag, (long long)m[i].id);
+        if (rename(tmp, dst) != 0)
+            rc = TOCSIN_EIO;
+    }
+    snprintf(dst, sizeof(dst), "%s/new", x->maildir);
+    if (rc == TOCSIN_OK)
+        rc = fs_sync_dir(dst);
+    return rc;
+}
+
+/* ---- the run ---- */
+
+struct nbatch {
+    struct nmsg *m;
+    size_t n, max;
+};
+
+static int
+notify_due_cb(void *ctx, const struct store_msg *sm)
+{
+    struct nbatch *b = ctx;
+    struct nmsg *m;
+
+    if (b->n == b->max)
+        return 0;
+    m = &b->m[b->n++];
+    m->id = sm->id;
+    m->person = sm->person_id;
+    m->attempts = sm->attempts;
+    snprintf(m->brand, sizeof(m->brand), "%s", sm->brand);
+    m->composed = 0;
+    m->reason = NULL;
+    m->domain[0] = '\0';
+    return 0;
+}
+
+static double
+notify_now(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* Commit n updates in one transaction. */
+static int
+notify_journal(struct notify_ctx *x, const struct store_msg_update *u,
+               size_t n)
+{
+    int rc;
+
+    if (n == 0)
+        return TOCSIN_OK;
+    if ((rc = store_begin(x->s)) != TOCSIN_OK)
+        return rc;
+    if ((rc = store_msg_update(x->s, u, n)) != TOCSIN_OK) {
+        store_rollback(x->s);
+        return rc;
+    }
+    return store_commit(x->s);
+}
+
+/* One batch: compose, mark in flight (committed), deliver, record. */
+static int
+notify_batch(struct notify_ctx *x, struct nbatch *b,
+             struct store_msg_update *u, double t0, struct progress *prog)
+{
+    const struct notify_options *o = x->o;
+    size_t i, n = 0, written = 0;
+    int rc;
+
+    for (i = 0; i < b->n; i++) {
+        struct nmsg *m = &b->m[i];
+
+        if ((rc = notify_compose(x, m)) != TOCSIN_OK)
+            return rc;
+        x->res->composed += m->composed;
+        if (o->dry_run)
+            continue;
+        memset(&u[n], 0, sizeof(u[n]));
+        u[n].id = m->id;
+        u[n].attempts = m->attempts + 1;
+        if (m->composed) {
+            u[n].state = STORE_MSG_IN_FLIGHT;
+            u[n].domain = m->domain;
+            u[n].vcode = m->vcode;
+            u[n].vcode_len = sizeof(m->vcode);
+        } else {
+            u[n].state = STORE_MSG_FAILED;
+            u[n].reply = m->reason;
+            x->res->failed++;
+        }
+        n++;
+    }
+    if (o->dry_run)
+        return TOCSIN_OK;
+    /* in flight, durably, before any byte is handed over */
+    if ((rc = notify_journal(x, u, n)) != TOCSIN_OK)
+        return rc;
+    for (i = 0; i < b->n; i++) {
+        struct nmsg *m = &b->m[i];
+
+        x->ok[i] = 0;
+        if (!m->composed)
+            continue;
+        if (o->rate > 0) {
+            double due = t0 + (double)(x->res->sent + written) / o->rate,
+                   wait = due - notify_now();
+
+            if (wait > 0) {
+                struct timespec ts = {
+                    (time_t)wait, (long)((wait - (double)(time_t)wait) * 1e9)};
+
+                nanosleep(&ts, NULL);
+            }
+        }
+        if ((rc = notify_maildir(x, m)) != TOCSIN_OK)
+            break;
+        x->ok[i] = 1;
+        written++;
+    }
+    if (rc == TOCSIN_OK)
+        rc = notify_publish(x, b->m, x->ok, b->n);
+    for (i = 0, n = 0; i < b->n; i++) {
+        struct nmsg *m = &b->m[i];
+
+        if (!m->composed)
+            continue;
+        memset(&u[n], 0, sizeof(u[n]));
+        u[n].id = m->id;
+        u[n].attempts = m->attempts + 1;
+        if (rc == TOCSIN_OK && x->ok[i]) {
+            x->res->sent++;
+            u[n].state = STORE_MSG_ACCEPTED;
+            u[n].code = 250;
+            u[n].reply = "delivered into the Maildir";
+        } else {
+            u[n].state = STORE_MSG_DEFERRED;
+            u[n].next_at = (int64_t)time(NULL) + 60;
+            u[n].reply = "could not write into the Maildir";
+        }
+        n++;
+    }
+    if (rc != TOCSIN_OK) {
+        /* record what was done, then stop: the Maildir is unwritable */
+        (void)notify_journal(x, u, n);
+        return rc;
+    }
+    rc = notify_journal(x, u, n);
+    progress_update(prog, x->res->sent + x->res->failed);
+    return rc;
+}
+
+/* The vcode key: from the case key's code subkey, for this use only. */
+static void
+notify_vkey(struct notify_ctx *x)
+{
+    static const char label[] = "tocsin verification code key 1";
+    unsigned char mac[32];
+
+    seal_code_mac(casedir_seal(x->c), label, sizeof(label) - 1, mac);
+    memcpy(x->vkey, mac, VCODE_KEY_BYTES);
+    sodium_memzero(mac, sizeof(mac));
+}
+
+int
+notify_run(struct casedir *c, const struct notify_options *o,
+           struct notify_result *res, struct buf *summary, struct buf *why)
+{
+    struct notify_ctx x;
+    struct nbatch b;
+    struct store_msg_update *u = NULL;
+    struct progress *prog = NULL;
+    struct buf meta;
+    struct tm tm;
+    time_t now = time(NULL);
+    double t0 = notify_now();
+    size_t i;
+    int rc;
+
+    memset(res, 0, sizeof(*res));
+    memset(&x, 0, sizeof(x));
+    memset(&b, 0, sizeof(b));
+    x.c = c;
+    x.cfg = casedir_config(c);
+    x.s = casedir_store(c);
+    x.o = o;
+    x.res = res;
+    buf_init(&meta, 1u << 20);
+    buf_init(&x.plain, SIZE_MAX);
+    buf_init(&x.scratch, 4096);
+    buf_init(&x.subject, LIMIT_MIME_SUBJECT * 4);
+    buf_init(&x.text, LIMIT_MIME_TEXT);
+    buf_init(&x.html, LIMIT_MIME_TEXT);
+    buf_init(&x.file, 8u * LIMIT_MIME_TEXT);
+    localtime_r(&now, &tm);
+    x.zone = (int)(tm.tm_gmtoff / 60);
+    notify_vkey(&x);
+
+    rc = store_meta_get(x.s, "assess", &meta);
+    if (rc == TOCSIN_ENOENT) {
+        buf_setf(why, "the case is not assessed: run 'tocsin assess'");
+        goto out;
+    }
+    if (rc != TOCSIN_OK)
+        goto dberr;
+    buf_reset(&meta);
+    if ((rc = store_meta_get(x.s, "case_id", &meta)) != TOCSIN_OK)
+        goto dberr;
+    snprintf(x.case_tag, sizeof(x.case_tag), "%.16s", buf_str(&meta));
+    if (o->maildir != NULL)
+        snprintf(x.maildir, sizeof(x.maildir), "%s", o->maildir);
+    else
+        snprintf(x.maildir, sizeof(x.maildir), "%s/maildir", casedir_path(c));
+    if (!o->dry_run && notify_mkdirs(x.maildir) != TOCSIN_OK) {
+        buf_setf(why, "cannot make the Maildir: %s", strerror(errno));
+        rc = TOCSIN_EIO;
+        goto out;
+    }
+    if ((rc = notify_templates(&x, why)) != TOCSIN_OK)
+        goto out;
+
+    /* the journal: new messages; what a dead sender left in flight */
+    if ((rc = store_begin(x.s)) != TOCSIN_OK ||
+        (rc = store_msg_queue(x.s, ASSESS_EMAIL, ASSESS_F_PERSONAL,
+                              &res->queued_new)) != TOCSIN_OK ||
+        (rc = store_msg_move(x.s, STORE_MSG_IN_FLIGHT, STORE_MSG_UNCERTAIN,
+                             &res->uncertain)) != TOCSIN_OK ||
+        (o->resend_uncertain &&
+         (rc = store_msg_move(x.s, STORE_MSG_UNCERTAIN, STORE_MSG_QUEUED,
+                              &res->requeued)) != TOCSIN_OK) ||
+        (rc = store_commit(x.s)) != TOCSIN_OK) {
+        store_rollback(x.s);
+        goto dberr;
+    }
+    if (res->uncertain > 0)
+        log_info("notify: %llu messages were in flight when a sender "
+                 "stopped: possibly delivered",
+                 (unsigned long long)res->uncertain);
+
+    b.max = NOTIFY_BATCH;
+    b.m = calloc(b.max, sizeof(*b.m));
+    u = calloc(b.max, sizeof(*u));
+    if (b.m == NULL || u == NULL) {
+        rc = TOCSIN_ENOMEM;
+        goto out;
+    }
+    for (i = 0; i < b.max; i++)
+        buf_init(&b.m[i].mime, 8u * LIMIT_MIME_TEXT);
+    if ((rc = store_msg_counts(x.s, res->counts)) != TOCSIN_OK)
+        goto dberr;
+    prog = o->progress ? progress_start("notify: sending",
+                                        res->counts[STORE_MSG_QUEUED] +
+                                            res->counts[STORE_MSG_DEFERRED])
+                       : NULL;
+    for (;;) {
+        uint64_t done =
+            res->sent + res->failed + (o->dry_run ? res->composed : 0);
+        size_t want = b.max;
+
+        if (o->stop != NULL && *o->stop) {
+            res->stopped = 1;
+            break;
+        }
+        if (o->limit > 0) {
+            if (done >= o->limit)
+                break;
+            if (o->limit - done < want)
+                want = (size_t)(o->limit - done);
+        }
+        b.n = 0;
+        b.max = want;
+        rc = store_msg_due(x.s, (int64_t)time(NULL), want, notify_due_cb, &b);
+        b.max = NOTIFY_BATCH;
+        if (rc != TOCSIN_OK)
+            goto dberr;
+        if (b.n == 0)
+            break;
+        rc = notify_batch(&x, &b, u, t0, prog);
+        if (rc == TOCSIN_EDB)
+            goto dberr;
+        if (rc != TOCSIN_OK) {
+            buf_setf(why, "%s",
+                     rc == TOCSIN_EIO ? "cannot write into the Maildir"
+                                      : tocsin_strerror(rc));
+            goto out;
+        }
+        if (o->dry_run)
+            break; /* nothing changes in the journal: one batch shows it */
+    }
+    if ((rc = store_msg_counts(x.s, res->counts)) != TOCSIN_OK)
+        goto dberr;
+    res->seconds = notify_now() - t0;
+    if (summary != NULL &&
+        buf_printf(summary,
+                   ",\"notify\":{\"queued_new\":%llu,\"sent\":%llu,"
+                   "\"failed\":%llu,\"uncertain_found\":%llu,"
+                   "\"requeued\":%llu,\"queued\":%llu,\"accepted\":%llu,"
+                   "\"deferred\":%llu,\"stopped\":%d}",
+                   (unsigned long long)res->queued_new,
+                   (unsigned long long)res->sent,
+                   (unsigned long long)res->failed,
+                   (unsigned long long)res->uncertain,
+                   (unsigned long long)res->requeued,
+                   (unsigned long long)res->counts[STORE_MSG_QUEUED],
+                   (unsigned long long)res->counts[STORE_MSG_ACCEPTED],
+                   (unsigned long long)res->counts[STORE_MSG_DEFERRED],
+                   res->stopped) != TOCSIN_OK)
+        rc = TOCSIN_ENOMEM;
+    goto out;
+dberr:
+    buf_setf(why, "%s", store_errmsg(x.s));
+out:
+    progress_end(prog);
+    if (b.m != NULL)
+        for (i = 0; i < NOTIFY_BATCH; i++)
+            buf_wipe(&b.m[i].mime);
+    free(b.m);
+    free(u);
+    notify_templates_free(&x);
+    sodium_memzero(x.vkey, sizeof(x.vkey));
+    buf_free(&meta);
+    buf_wipe(&x.plain);
+    buf_wipe(&x.scratch);
+    buf_wipe(&x.subject);
+    buf_wipe(&x.text);
+    buf_wipe(&x.html);
+    buf_wipe(&x.file);
+    return rc;
+}

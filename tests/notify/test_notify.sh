@@ -1,0 +1,148 @@
+#!/bin/sh
+# test_notify.sh - tocsin notify into a Maildir and tocsin status: every
+# person with the e-mail channel gets exactly one message, composed right
+# (parsed by Python's email package, an independent parser), with masked
+# hints only; the journal survives kill -9 at any moment and says exactly
+# how many messages are uncertain. TAP output.
+# usage: test_notify.sh TOCSIN   (TOCSIN_SOURCE_ROOT: the source tree)
+tocsin=$1
+root=${TOCSIN_SOURCE_ROOT:-.}
+. "$root/tests/tap.sh"
+
+echo "1..16"
+
+# expected N CASE: the messages assess asks for (channel e-mail, no
+# personal contact), from the case database
+expected() {
+    python3 - "$1/case.db" <<'EOF'
+import sqlite3, sys
+db = sqlite3.connect("file:" + sys.argv[1] + "?mode=ro", uri=True)
+print(db.execute("SELECT count(*) FROM exposures WHERE channel = 1"
+                 " AND (flags & 256) = 0").fetchone()[0])
+EOF
+}
+
+# json_get CASE KEY: a count of tocsin status --json
+json_get() {
+    "$tocsin" status --case "$1" --json |
+        python3 -c "import json,sys; print(json.load(sys.stdin)['$2'])"
+}
+
+"$tocsin" synth --persons 1500 --out "$tmp/s" >/dev/null 2>&1 &&
+    "$tocsin" init "$tmp/c" >/dev/null &&
+    "$tocsin" run --case "$tmp/c" "$tmp/s/export.csv" >/dev/null 2>&1
+check "synth, init and run exit 0" test $? -eq 0
+want=$(expected "$tmp/c")
+
+"$tocsin" notify --case "$tmp/c" --dry-run >"$tmp/o" 2>&1
+check "notify --dry-run exits 0 and sends nothing" \
+    test $? -eq 0 -a ! -d "$tmp/c/maildir" -a \
+    "$(json_get "$tmp/c" accepted)" -eq 0
+
+"$tocsin" notify --case "$tmp/c" >"$tmp/o" 2>&1
+check "notify exits 0" test $? -eq 0
+files=$(find "$tmp/c/maildir/new" -type f | wc -l)
+check "one message per person and brand with e-mail: $want" \
+    test "$want" -gt 1000 -a "$files" -eq "$want"
+check "status --json: all accepted, none queued, in flight or uncertain" \
+    test "$(json_get "$tmp/c" accepted)" -eq "$want" -a \
+    "$(json_get "$tmp/c" queued)" -eq 0 -a \
+    "$(json_get "$tmp/c" in_flight)" -eq 0 -a \
+    "$(json_get "$tmp/c" uncertain)" -eq 0
+"$tocsin" status --case "$tmp/c" >"$tmp/o"
+check "status prints every state" test "$(wc -l <"$tmp/o")" -eq 6
+
+# Every message, parsed by Python's email package.
+python3 - "$tmp/c/maildir/new" "$tmp/s/export.csv" >"$tmp/p" 2>&1 <<'EOF'
+import csv, email, os, re, sys
+from email import policy
+d, export = sys.argv[1], sys.argv[2]
+ibans, emails = set(), set()
+for r in csv.DictReader(open(export, newline="", encoding="utf-8",
+                               errors="replace")):
+    i = re.sub(r"[^A-Za-z0-9]", "", r.get("iban") or "").upper()
+    if len(i) >= 15:
+        ibans.add(i)
+bad = {"structure": 0, "code": 0, "iban": 0, "headers": 0}
+codes, tos = set(), set()
+code_re = re.compile(r"^[0-9A-HJKMNP-TV-Z]{4}(-[0-9A-HJKMNP-TV-Z]{4}){3}"
+                     r"-[0-9A-HJKMNP-TV-Z]$")
+n = 0
+for f in os.listdir(d):
+    raw = open(os.path.join(d, f), "rb").read()
+    m = email.message_from_bytes(raw, policy=policy.default)
+    n += 1
+    parts = [p.get_content_type() for p in m.iter_parts()]
+    if m.get_content_type() != "multipart/alternative" or \
+            parts != ["text/plain", "text/html"]:
+        bad["structure"] += 1
+        continue
+    code = str(m["X-Tocsin-Verification-Code"] or "")
+    text = m.get_body(("plain",)).get_content()
+    html = m.get_body(("html",)).get_content()
+    if not code_re.match(code) or code not in text or code not in html:
+        bad["code"] += 1
+    codes.add(code)
+    tos.add(str(m["To"]))
+    flat = re.sub(r"[^A-Z0-9]", "", (text + html).upper())
+    if any(i in flat for i in ibans):
+        bad["iban"] += 1
+    if not m["Subject"] or m["Auto-Submitted"] != "auto-generated" or \
+            m["Content-Language"] not in ("nl", "en") or \
+            not str(m["Message-ID"]).endswith(".example>"):
+        bad["headers"] += 1
+print("messages", n)
+print("distinct_codes", len(codes))
+for k, v in bad.items():
+    print(k, v)
+EOF
+check "every message is multipart/alternative text + html" \
+    grep -qx 'structure 0' "$tmp/p"
+check "every message shows its verification code in text and html" \
+    grep -qx 'code 0' "$tmp/p"
+check "the codes are all different" \
+    grep -qx "distinct_codes $want" "$tmp/p"
+check "no message holds a full IBAN of the export (masked hints only)" \
+    grep -qx 'iban 0' "$tmp/p"
+check "subject, Auto-Submitted, Content-Language, Message-ID on the brand" \
+    grep -qx 'headers 0' "$tmp/p"
+grep -v ' 0$' "$tmp/p" | sed 's/^/# /'
+
+"$tocsin" notify --case "$tmp/c" >"$tmp/o" 2>&1
+check "a second notify sends nothing more" \
+    test $? -eq 0 -a "$(find "$tmp/c/maildir/new" -type f | wc -l)" -eq \
+    "$want" -a "$(grep -c '^0 messages sent' "$tmp/o")" -eq 1
+
+# kill -9 at several moments; the journal says exactly what is uncertain.
+"$tocsin" init "$tmp/k" >/dev/null &&
+    "$tocsin" run --case "$tmp/k" "$tmp/s/export.csv" >/dev/null 2>&1
+kills=0
+uncertain=0
+for wait in 0.3 0.7 0.5 1.1; do
+    "$tocsin" notify --case "$tmp/k" --rate 400 >/dev/null 2>&1 &
+    pid=$!
+    sleep "$wait"
+    kill -9 "$pid" 2>/dev/null && kills=$((kills + 1))
+    wait "$pid" 2>/dev/null
+    inflight=$(json_get "$tmp/k" in_flight)
+    "$tocsin" notify --case "$tmp/k" --limit 1 >"$tmp/o" 2>&1
+    got=$(sed -n 's/^\([0-9]*\) messages* were in flight.*/\1/p' "$tmp/o")
+    [ "${got:-0}" -eq "$inflight" ] || uncertain=-1000
+    [ "$uncertain" -ge 0 ] && uncertain=$((uncertain + inflight))
+done
+check "kill -9 $kills times: notify reports exactly the messages in flight" \
+    test "$kills" -ge 3 -a "$uncertain" -ge 0
+"$tocsin" notify --case "$tmp/k" >"$tmp/o" 2>&1
+acc=$(json_get "$tmp/k" accepted)
+unc=$(json_get "$tmp/k" uncertain)
+check "after resuming nobody is skipped: accepted + uncertain = $want" \
+    test $((acc + unc)) -eq "$want" -a "$unc" -eq "$uncertain" -a \
+    "$(json_get "$tmp/k" queued)" -eq 0
+"$tocsin" notify --case "$tmp/k" --resend-uncertain >"$tmp/o" 2>&1
+files=$(find "$tmp/k/maildir/new" -type f | wc -l)
+check "--resend-uncertain: all $want accepted, one file each ($files)" \
+    test "$(json_get "$tmp/k" accepted)" -eq "$want" -a "$files" -eq "$want"
+leftover=$(find "$tmp/k/maildir/tmp" -type f | wc -l)
+check "and messages are complete: at most the killed ones left in tmp/" \
+    test "$leftover" -le "$kills"
+exit "$fail"
