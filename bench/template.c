@@ -18,30 +18,10 @@
 
 #include <sodium.h>
 
+#include "notify/notify.h"
 #include "notify/template.h"
 #include "notify/vcode.h"
 #include "store/embedded.h"
-
-static const char *const vars[] = {"name",
-                                   "brand",
-                                   "organisation",
-                                   "incident_date",
-                                   "leaked",
-                                   "label",
-                                   "hint",
-                                   "not_taken",
-                                   "advice_iban",
-                                   "advice_id_document",
-                                   "advice_national_id",
-                                   "advice_birth_date",
-                                   "minor",
-                                   "ex_customer",
-                                   "measures",
-                                   "verification_code",
-                                   "info_url",
-                                   "dpo_email",
-                                   "dpo_phone",
-                                   NULL};
 
 static double
 now(void)
@@ -128,8 +108,8 @@ main(int argc, char **argv)
         int label, hint;
 
         buf_init(&why, 1024);
-        if (f == NULL ||
-            tpl_compile(f->data, f->len, html, vars, &t, &why) != 0) {
+        if (f == NULL || tpl_compile(f->data, f->len, html,
+                                     notify_template_vars, &t, &why) != 0) {
             fprintf(stderr, "bench_template: %s: %s\n", names[i],
                     buf_str(&why));
             return 1;

@@ -7,7 +7,10 @@ set -eu
 # ASan and UBSan runtimes (libclang-rt-14-dev, only recommended by clang-14)
 # are for scripts/fuzz.sh and the fuzz_short test. chromium (headless) draws
 # the HTML report as a screenshot and an A4 PDF in the e2e_report_html test
-# (tests/report/test_report_html.sh), which is skipped without it.
+# (tests/report/test_report_html.sh), which is skipped without it. postfix
+# provides smtp-sink and smtp-source, the SMTP peer of the e2e_smtp test
+# and of bench/smtp and bench/notify; its daemon is never run (debconf
+# "No configuration", preseeded below).
 PACKAGES="
 build-essential
 meson
@@ -30,6 +33,7 @@ libcmocka-dev
 clang
 libclang-rt-14-dev
 chromium
+postfix
 "
 
 missing=""
@@ -50,6 +54,12 @@ if [ "$(id -u)" -ne 0 ]; then
     SUDO="sudo"
 fi
 export DEBIAN_FRONTEND=noninteractive
+case " $missing " in
+*" postfix "*)
+    echo "postfix postfix/main_mailer_type select No configuration" |
+        $SUDO debconf-set-selections
+    ;;
+esac
 $SUDO apt-get update -qq
 # shellcheck disable=SC2086
 $SUDO apt-get install -y -qq --no-install-recommends $missing >/dev/null

@@ -5,6 +5,7 @@
 #   ok DESCRIPTION, notok DESCRIPTION
 #   check DESCRIPTION COMMAND...: ok when COMMAND succeeds, else not ok
 #     with its output as diagnostics (the first 40 lines).
+#   skip COUNT WHY: COUNT tests skipped (a peer that is not installed).
 tmp=$(mktemp -d) || exit 1
 trap 'rm -rf "$tmp"' EXIT INT TERM
 n=0
@@ -28,4 +29,13 @@ check() {
         notok "$desc"
         sed 's/^/# /' "$tmp/check.out" | head -n 40
     fi
+}
+
+skip() {
+    i=0
+    while [ "$i" -lt "$1" ]; do
+        n=$((n + 1))
+        i=$((i + 1))
+        echo "ok $n # SKIP $2"
+    done
 }

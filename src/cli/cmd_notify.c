@@ -14,6 +14,8 @@
 #include <unistd.h>
 
 #include "../notify/notify.h"
+#include "../notify/smtp.h"
+#include "../store/config.h"
 #include "../store/casedir.h"
 #include "../store/store.h"
 #include "../util/limits.h"
@@ -27,10 +29,60 @@ notify_signal(int sig)
     notify_stop = 1;
 }
 
+/* smtp://host[:port] or smtps://host[:port] (host may be [IPv6]) into
+ * host and port buffers and the TLS mode. 0, or -1 for anything else. */
+static int
+notify_url(const char *url, int require_tls, char *host, size_t hsize,
+           char *port, size_t psize, int *tls)
+{
+    const char *p, *end;
+    size_t n;
+
+    if (strncmp(url, "smtp://", 7) == 0) {
+        p = url + 7;
+        *tls = require_tls ? SMTP_TLS_REQUIRE : SMTP_TLS_STARTTLS;
+        snprintf(port, psize, "25");
+    } else if (strncmp(url, "smtps://", 8) == 0) {
+        p = url + 8;
+        *tls = SMTP_TLS_IMPLICIT;
+        snprintf(port, psize, "465");
+    } else {
+        return -1;
+    }
+    if (*p == '[') {
+        if ((end = strchr(p, ']')) == NULL)
+            return -1;
+        n = (size_t)(end - p - 1);
+        p++;
+        end++;
+    } else {
+        end = p + strcspn(p, ":/");
+        n = (size_t)(end - p);
+    }
+    if (n == 0 || n >= hsize)
+        return -1;
+    memcpy(host, p, n);
+    host[n] = '\0';
+    if (*end == ':') {
+        end++;
+        n = strspn(end, "0123456789");
+        if (n == 0 || n >= psize || n > 5 ||
+            (end[n] != '\0' && strcmp(end + n, "/") != 0))
+            return -1;
+        memcpy(port, end, n);
+        port[n] = '\0';
+    } else if (*end != '\0' && strcmp(end, "/") != 0) {
+        return -1;
+    }
+    return 0;
+}
+
 static void
 notify_usage(FILE *out)
 {
-    fputs("usage: tocsin notify [--case DIR] [--maildir DIR] [--limit N]\n"
+    fputs("usage: tocsin notify [--case DIR] [--smtp URL [--require-tls]\n"
+          "                     [--concurrency N] | --maildir DIR] "
+          "[--limit N]\n"
           "                     [--rate MSGS_PER_S] [--dry-run] "
           "[--resend-uncertain]\n"
           "\n"
@@ -51,15 +103,23 @@ notify_usage(FILE *out)
           "are reported as possibly delivered and sent again only with\n"
           "--resend-uncertain. Ctrl-C stops after the journal is "
           "committed.\n"
-          "Messages go into a Maildir (default: DIR/maildir of the case); "
-          "a\n"
-          "message's file name comes from its number, so sending it again "
-          "replaces\n"
-          "it. See 'tocsin status'.\n"
+          "With --smtp they go to a relay (smtp://host:port with STARTTLS "
+          "when\n"
+          "offered, smtps://host:port), pipelined over N connections, "
+          "with AUTH\n"
+          "from case.ini [smtp]; a 4xx is retried later with backoff, a "
+          "5xx fails\n"
+          "with the reply kept. Otherwise they go into a Maildir (default:\n"
+          "DIR/maildir of the case), a message's file name from its "
+          "number, so\n"
+          "sending it again replaces it. See 'tocsin status'.\n"
           "\n"
           "Options:\n"
           "  --case DIR            the case (default: the current "
           "directory)\n"
+          "  --smtp URL            send through this relay\n"
+          "  --require-tls         stop unless the relay offers STARTTLS\n"
+          "  --concurrency N       connections to the relay (default 20)\n"
           "  --maildir DIR         deliver into this Maildir\n"
           "  --limit N             send at most N messages in this run\n"
           "  --rate R              at most R messages per second\n"
@@ -83,9 +143,10 @@ notify_print(const struct notify_result *r, int dry_run)
         printf("dry run: %" PRIu64 " message%s composed, none sent\n",
                r->composed, r->composed == 1 ? "" : "s");
     else
-        printf("%" PRIu64 " message%s sent, %" PRIu64 " failed, in %.1f s%s\n",
-               r->sent, r->sent == 1 ? "" : "s", r->failed, r->seconds,
-               r->stopped ? " (stopped)" : "");
+        printf("%" PRIu64 " message%s sent, %" PRIu64 " deferred, %" PRIu64
+               " failed, %" PRIu64 " uncertain, in %.1f s%s\n",
+               r->sent, r->sent == 1 ? "" : "s", r->deferred, r->failed,
+               r->uncertain_now, r->seconds, r->stopped ? " (stopped)" : "");
     printf("journal: %" PRIu64 " queued, %" PRIu64 " in flight, %" PRIu64
            " accepted, %" PRIu64 " deferred, %" PRIu64 " failed, %" PRIu64
            " uncertain\n",
@@ -124,6 +185,9 @@ cmd_notify(int argc, char **argv)
     static const struct option opts[] = {
         {"case", required_argument, NULL, 'c'},
         {"maildir", required_argument, NULL, 'm'},
+        {"smtp", required_argument, NULL, 's'},
+        {"require-tls", no_argument, NULL, 't'},
+        {"concurrency", required_argument, NULL, 'k'},
         {"limit", required_argument, NULL, 'l'},
         {"rate", required_argument, NULL, 'r'},
         {"dry-run", no_argument, NULL, 'n'},
@@ -132,7 +196,12 @@ cmd_notify(int argc, char **argv)
         {NULL, 0, NULL, 0},
     };
     struct notify_options o = {0};
+    struct smtp_options so = {0};
     struct notify_arg a = {&o, 0};
+    const char *url = NULL;
+    char host[256], port[8];
+    int require_tls = 0, tls = 0;
+    unsigned long long conns = 20;
     struct sigaction sa;
     struct casedir *c = NULL;
     const char *given = NULL;
@@ -148,6 +217,20 @@ cmd_notify(int argc, char **argv)
             break;
         case 'm':
             o.maildir = optarg;
+            break;
+        case 's':
+            url = optarg;
+            break;
+        case 't':
+            require_tls = 1;
+            break;
+        case 'k':
+            if (cli_parse_u64(optarg, LIMIT_SMTP_CONNECTIONS, &conns) != 0 ||
+                conns == 0)
+                return cli_usage_error("notify",
+                                       "--concurrency is 1 to %d "
+                                       "connections",
+                                       LIMIT_SMTP_CONNECTIONS);
             break;
         case 'l':
             if (cli_parse_u64(optarg, UINT64_MAX / 2, &v) != 0 || v == 0)
@@ -179,8 +262,30 @@ cmd_notify(int argc, char **argv)
     }
     if (optind < argc)
         return cli_usage_error("notify", "takes no arguments");
+    if (url != NULL && o.maildir != NULL)
+        return cli_usage_error("notify", "--smtp or --maildir, not both");
+    if (url == NULL && require_tls)
+        return cli_usage_error("notify", "--require-tls goes with --smtp");
+    if (url != NULL && notify_url(url, require_tls, host, sizeof(host), port,
+                                  sizeof(port), &tls) != 0)
+        return cli_usage_error("notify", "--smtp is smtp://HOST[:PORT] or "
+                                         "smtps://HOST[:PORT]");
     if ((status = cli_open_case("notify", given, 0, &c)) != CLI_EXIT_OK)
         return status;
+    if (url != NULL) {
+        const struct case_config *cfg = casedir_config(c);
+
+        so.host = host;
+        so.port = port;
+        so.tls = tls;
+        so.tls_verify = 1;
+        so.ca_file = cfg->smtp_ca_file;
+        so.user = cfg->smtp_user;
+        so.password = cfg->smtp_password;
+        so.helo = cfg->smtp_helo;
+        so.connections = (unsigned)conns;
+        o.smtp = &so;
+    }
     memset(&sa, 0, sizeof(sa));
     sa.sa_handler = notify_signal;
     sigaction(SIGINT, &sa, NULL);

@@ -27,31 +27,30 @@
 #include "../util/log.h"
 #include "../util/progress.h"
 #include "mime.h"
-#include "template.h"
-#include "vcode.h"
+#include "notify_int.h"
 
 /* The variables of the message templates (docs/templates.md), in the
  * order of enum nvar. */
-static const char *const notify_vars[] = {"name",
-                                          "brand",
-                                          "organisation",
-                                          "incident_date",
-                                          "leaked",
-                                          "label",
-                                          "hint",
-                                          "not_taken",
-                                          "advice_iban",
-                                          "advice_id_document",
-                                          "advice_national_id",
-                                          "advice_birth_date",
-                                          "minor",
-                                          "ex_customer",
-                                          "measures",
-                                          "verification_code",
-                                          "info_url",
-                                          "dpo_email",
-                                          "dpo_phone",
-                                          NULL};
+const char *const notify_template_vars[] = {"name",
+                                            "brand",
+                                            "organisation",
+                                            "incident_date",
+                                            "leaked",
+                                            "label",
+                                            "hint",
+                                            "not_taken",
+                                            "advice_iban",
+                                            "advice_id_document",
+                                            "advice_national_id",
+                                            "advice_birth_date",
+                                            "minor",
+                                            "ex_customer",
+                                            "measures",
+                                            "verification_code",
+                                            "info_url",
+                                            "dpo_email",
+                                            "dpo_phone",
+                                            NULL};
 
 enum nvar {
     V_NAME,
@@ -76,48 +75,7 @@ enum nvar {
     V_COUNT
 };
 
-#define NOTIFY_LANGS 2   /* nl, en */
-#define NOTIFY_BATCH 256 /* messages per journal commit */
 static const char *const notify_langs[NOTIFY_LANGS] = {"nl", "en"};
-
-/* The compiled templates of one brand and language. */
-struct ntpl {
-    struct tpl *subject, *text, *html;
-};
-
-/* One brand as messages need it. */
-struct nbrand {
-    const struct config_brand *cfg; /* NULL: records without a brand */
-    struct buf from_name, from_addr;
-    struct ntpl t[NOTIFY_LANGS];
-};
-
-struct notify_ctx {
-    struct casedir *c;
-    const struct case_config *cfg;
-    struct store *s;
-    const struct notify_options *o;
-    struct notify_result *res;
-    struct nbrand *brands; /* cfg->nbrands + 1; the last: no brand */
-    unsigned char vkey[VCODE_KEY_BYTES];
-    char case_tag[17]; /* 16 hex digits of the case id */
-    char maildir[4096];
-    int zone; /* minutes east of UTC */
-    struct buf plain, scratch, subject, text, html, mime, file;
-    int ok[NOTIFY_BATCH]; /* per message of a batch: written */
-};
-
-/* A message being sent: what compose found. */
-struct nmsg {
-    int64_t id, person;
-    char brand[LIMIT_BRAND_NAME + 1];
-    uint32_t attempts;
-    int composed;       /* 1: mime holds it */
-    const char *reason; /* why not composed (static, no personal data) */
-    char domain[LIMIT_EMAIL_DOMAIN + 1];
-    unsigned char vcode[VCODE_VALUE_BYTES];
-    struct buf mime;
-};
 
 /* ---- templates ---- */
 
@@ -156,7 +114,7 @@ notify_compile(struct notify_ctx *x, const char *brand, const char *lang,
         return rc == TOCSIN_ENOENT ? TOCSIN_ECONFIG : rc;
     }
     buf_init(&err, 1024);
-    rc = tpl_compile(text, len, html, notify_vars, out, &err);
+    rc = tpl_compile(text, len, html, notify_template_vars, out, &err);
     free(text);
     if (rc != TOCSIN_OK) {
         buf_setf(why, "%s: %s", path, buf_str(&err));
@@ -382,7 +340,7 @@ notify_render(const struct tpl *t, const struct tpl_data *d, struct buf *out)
 }
 
 /* Compose message m into m->mime, or say why not (m->reason). */
-static int
+int
 notify_compose(struct notify_ctx *x, struct nmsg *m)
 {
     const struct case_config *cfg = x->cfg;
@@ -538,8 +496,11 @@ notify_compose(struct notify_ctx *x, struct nmsg *m)
         rc = TOCSIN_OK;
         goto out;
     }
-    if (rc == TOCSIN_OK)
+    if (rc == TOCSIN_OK) {
         m->composed = 1;
+        snprintf(m->rcpt, sizeof(m->rcpt), "%s", k.email);
+        m->mail_from = mm.from.addr;
+    }
 out:
     buf_scrub(&x->subject);
     buf_scrub(&x->text);
@@ -669,7 +630,7 @@ notify_due_cb(void *ctx, const struct store_msg *sm)
     return 0;
 }
 
-static double
+double
 notify_now(void)
 {
     struct timespec ts;
@@ -679,7 +640,7 @@ notify_now(void)
 }
 
 /* Commit n updates in one transaction. */
-static int
+int
 notify_journal(struct notify_ctx *x, const struct store_msg_update *u,
                size_t n)
 {
@@ -811,6 +772,7 @@ notify_run(struct casedir *c, const struct notify_options *o,
     struct tm tm;
     time_t now = time(NULL);
     double t0 = notify_now();
+    int64_t cursor = 0;
     size_t i;
     int rc;
 
@@ -889,7 +851,14 @@ notify_run(struct casedir *c, const struct notify_options *o,
                                         res->counts[STORE_MSG_QUEUED] +
                                             res->counts[STORE_MSG_DEFERRED])
                        : NULL;
-    for (;;) {
+    if (o->smtp != NULL && !o->dry_run) {
+        rc = notify_smtp(&x, prog, why);
+        if (rc == TOCSIN_EDB)
+            goto dberr;
+        if (rc != TOCSIN_OK)
+            goto out;
+    }
+    while (o->smtp == NULL || o->dry_run) {
         uint64_t done =
             res->sent + res->failed + (o->dry_run ? res->composed : 0);
         size_t want = b.max;
@@ -906,12 +875,14 @@ notify_run(struct casedir *c, const struct notify_options *o,
         }
         b.n = 0;
         b.max = want;
-        rc = store_msg_due(x.s, (int64_t)time(NULL), want, notify_due_cb, &b);
+        rc = store_msg_due(x.s, (int64_t)time(NULL), cursor, want,
+                           notify_due_cb, &b);
         b.max = NOTIFY_BATCH;
         if (rc != TOCSIN_OK)
             goto dberr;
         if (b.n == 0)
             break;
+        cursor = b.m[b.n - 1].id;
         rc = notify_batch(&x, &b, u, t0, prog);
         if (rc == TOCSIN_EDB)
             goto dberr;

@@ -16,7 +16,11 @@
  *
  * Transports: a Maildir (the default, in the case: maildir/), where a
  * message's file name derives from its number, so sending it again
- * replaces the same file.
+ * replaces the same file; or an SMTP relay (smtp.h: pipelined, N
+ * connections): a 4xx defers a message with exponential backoff and
+ * jitter (8 attempts, then failed), a 5xx fails it with the reply kept
+ * (addresses removed), a connection lost before the payload puts it back
+ * in the queue, one lost after the payload makes it uncertain.
  */
 #ifndef TOCSIN_NOTIFY_NOTIFY_H
 #define TOCSIN_NOTIFY_NOTIFY_H
@@ -28,9 +32,16 @@
 #include "../util/buf.h"
 #include "../util/error.h"
 
+/* The variables message templates may use (docs/templates.md), list item
+ * fields included; NULL-terminated. For tpl_compile(). */
+extern const char *const notify_template_vars[];
+
+struct smtp_options;
+
 struct notify_options {
-    const char *maildir;  /* NULL: DIR/maildir of the case */
-    uint64_t limit;       /* send at most this many (0: all) */
+    const struct smtp_options *smtp; /* a relay, or NULL: the Maildir */
+    const char *maildir;             /* NULL: DIR/maildir of the case */
+    uint64_t limit;                  /* send at most this many (0: all) */
     double rate;          /* messages per second at most (0: no limit) */
     int dry_run;          /* compose every due message, send none */
     int resend_uncertain; /* queue the uncertain messages again */
@@ -44,6 +55,8 @@ struct notify_result {
     uint64_t uncertain;  /* in flight when a sender died (found now) */
     uint64_t requeued;   /* uncertain ones queued again */
     uint64_t composed, sent, failed;
+    uint64_t deferred;      /* 4xx answers this run (retried later) */
+    uint64_t uncertain_now; /* SMTP: sent, no final reply came */
     uint64_t counts[STORE_MSG_NSTATES]; /* the journal at the end */
     double seconds;
     int stopped; /* stopped early (stop flag) */

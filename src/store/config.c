@@ -31,6 +31,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <sodium.h>
+
 #include <ini.h>
 #include <utf8proc.h>
 
@@ -113,6 +115,14 @@ static const struct cfg_key cfg_report_keys[] = {
     {NULL, CFG_STR, 0, 0, 0, 0},
 };
 
+static const struct cfg_key cfg_smtp_keys[] = {
+    {"user", CFG_STR, CC(smtp_user), 0, 0, 0},
+    {"password", CFG_STR, CC(smtp_password), 0, 0, 0},
+    {"ca_file", CFG_STR, CC(smtp_ca_file), 0, 0, 0},
+    {"helo", CFG_DOMAIN, CC(smtp_helo), 0, 0, 0},
+    {NULL, CFG_STR, 0, 0, 0, 0},
+};
+
 static const struct cfg_key cfg_dpo_keys[] = {
     {"name", CFG_STR, CC(dpo_name), 0, 0, 0},
     {"email", CFG_EMAIL, CC(dpo_email), 1, 0, 0},
@@ -147,6 +157,7 @@ enum cfg_section {
     CFG_SEC_RISK,      /* keys: rule names */
     CFG_SEC_SENSITIVE, /* [sensitive LANG]; keys: topics */
     CFG_SEC_REPORT,
+    CFG_SEC_SMTP,
     CFG_SEC_DPO,
     CFG_SEC_BRAND,
     CFG_SEC_COUNT,
@@ -165,6 +176,7 @@ static const struct cfg_section_def cfg_sections[CFG_SEC_COUNT] = {
     {"risk", NULL},
     {"sensitive LANG", NULL},
     {"report", cfg_report_keys},
+    {"smtp", cfg_smtp_keys},
     {"dpo", cfg_dpo_keys},
     {"brand NAME", cfg_brand_keys},
 };
@@ -1453,7 +1465,7 @@ cfg_section(struct cfg_parse *p, const char *start)
     cfg_error(p, p->line,
               "unknown section [%s]; allowed: [incident], [data], "
               "[retention], [risk], [sensitive nl], [sensitive en], "
-              "[report], [dpo], [brand NAME]",
+              "[report], [smtp], [dpo], [brand NAME]",
               log_escape(name, esc, sizeof(esc)));
 }
 
@@ -1625,7 +1637,7 @@ cfg_handler(void *user, const char *section, const char *name,
         cfg_error(p, p->line,
                   "'%s' outside a section; put keys under [incident], "
                   "[data], [retention], [risk], [sensitive LANG], "
-                  "[report], [dpo] or [brand NAME]",
+                  "[report], [smtp], [dpo] or [brand NAME]",
                   log_escape(name, esc, sizeof(esc)));
         return 0;
     }
@@ -1892,6 +1904,12 @@ config_free(struct case_config *cfg)
     free(cfg->description);
     free(cfg->measures);
     free(cfg->consequences);
+    if (cfg->smtp_password != NULL)
+        sodium_memzero(cfg->smtp_password, strlen(cfg->smtp_password));
+    free(cfg->smtp_user);
+    free(cfg->smtp_password);
+    free(cfg->smtp_ca_file);
+    free(cfg->smtp_helo);
     free(cfg->occurred);
     free(cfg->detected);
     free(cfg->contained);

@@ -119,6 +119,13 @@ struct case_config {
     /* [report] */
     int small_count; /* counts 1..small_count-1 are shown as "< n" */
 
+    /* [smtp]: the relay's credentials for AUTH (sent over TLS only), a
+     * CA file to verify it with, the EHLO name; all may be NULL. */
+    char *smtp_user;
+    char *smtp_password;
+    char *smtp_ca_file;
+    char *smtp_helo;
+
     /* [dpo] */
     char *dpo_name;
     char *dpo_email;

@@ -392,11 +392,15 @@ struct store_msg {
     uint32_t attempts;
 };
 
-/* Call fn for up to max messages that are queued or deferred and due at
- * unix time `now`, in id order. */
+/* Call fn for up to max messages with an id above after_id that are
+ * queued or deferred and due at unix time `now`, in id order. */
 TOCSIN_MUST_CHECK int
-store_msg_due(struct store *s, int64_t now, size_t max,
+store_msg_due(struct store *s, int64_t now, int64_t after_id, size_t max,
               int (*fn)(void *ctx, const struct store_msg *m), void *ctx);
+
+/* The earliest next_at of the deferred messages into *t; 0 when there is
+ * none. */
+TOCSIN_MUST_CHECK int store_msg_next_at(struct store *s, int64_t *t);
 
 /* A change of a message's state, with what goes with it (NULL/0: keep). */
 struct store_msg_update {

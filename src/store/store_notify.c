@@ -68,7 +68,7 @@ store_msg_move(struct store *s, int from, int to, uint64_t *n)
 }
 
 int
-store_msg_due(struct store *s, int64_t now, size_t max,
+store_msg_due(struct store *s, int64_t now, int64_t after_id, size_t max,
               int (*fn)(void *ctx, const struct store_msg *m), void *ctx)
 {
     struct store_msg m;
@@ -77,11 +77,16 @@ store_msg_due(struct store *s, int64_t now, size_t max,
 
     if (sqlite3_prepare_v2(s->db,
                            "SELECT id, person_id, brand, state, attempts"
-                           " FROM messages WHERE state IN (0, 3)"
-                           " AND next_at <= ?1 ORDER BY id LIMIT ?2",
+                           " FROM messages WHERE id > ?3"
+                           /* '+': walk the table from the cursor, not the
+                            * state index (which would sort every
+                            * queued message for each batch) */
+                           " AND +state IN (0, 3) AND +next_at <= ?1"
+                           " ORDER BY id LIMIT ?2",
                            -1, &st, NULL) != SQLITE_OK ||
         sqlite3_bind_int64(st, 1, now) != SQLITE_OK ||
-        sqlite3_bind_int64(st, 2, (sqlite3_int64)max) != SQLITE_OK) {
+        sqlite3_bind_int64(st, 2, (sqlite3_int64)max) != SQLITE_OK ||
+        sqlite3_bind_int64(st, 3, after_id) != SQLITE_OK) {
         sqlite3_finalize(st);
         return store_fail(s, TOCSIN_EDB);
     }
@@ -172,5 +177,17 @@ store_msg_counts(struct store *s, uint64_t *counts)
     if (step != SQLITE_DONE)
         rc = store_fail(s, TOCSIN_EDB);
     sqlite3_finalize(st);
+    return rc;
+}
+
+int
+store_msg_next_at(struct store *s, int64_t *t)
+{
+    uint64_t v = 0;
+    int rc = store_count(
+        s, "SELECT coalesce(min(next_at), 0) FROM messages WHERE state = 3",
+        &v);
+
+    *t = (int64_t)v;
     return rc;
 }

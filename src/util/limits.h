@@ -133,4 +133,15 @@
 #define LIMIT_MIME_VCODE    64         /* verification code in the header */
 #define LIMIT_MIME_MAILBOX  512        /* "Name <addr>" mime_mailbox_parse() */
 
+/* Notify: the SMTP client (notify/smtp.h). */
+#define LIMIT_SMTP_CONNECTIONS 256         /* concurrent connections */
+#define LIMIT_SMTP_LINE        4096        /* one reply line with CRLF */
+#define LIMIT_SMTP_REPLY_LINES 256         /* lines of one reply */
+#define LIMIT_SMTP_REPLY_TEXT  256         /* reply text given to done() */
+#define LIMIT_SMTP_CMD_BYTES   (64u << 10) /* commands queued, per conn. */
+#define LIMIT_SMTP_CREDENTIAL  512         /* AUTH user name, password */
+#define SMTP_BACKOFF_MIN_MS    100         /* first reconnect delay */
+#define SMTP_BACKOFF_MAX_MS    10000       /* longest reconnect delay */
+#define SMTP_CONNECT_TRIES     5           /* failures in a row: give up */
+
 #endif

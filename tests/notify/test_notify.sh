@@ -9,7 +9,7 @@ tocsin=$1
 root=${TOCSIN_SOURCE_ROOT:-.}
 . "$root/tests/tap.sh"
 
-echo "1..16"
+echo "1..19"
 
 # expected N CASE: the messages assess asks for (channel e-mail, no
 # personal contact), from the case database
@@ -145,4 +145,48 @@ check "--resend-uncertain: all $want accepted, one file each ($files)" \
 leftover=$(find "$tmp/k/maildir/tmp" -type f | wc -l)
 check "and messages are complete: at most the killed ones left in tmp/" \
     test "$leftover" -le "$kills"
+# Over SMTP into Postfix's smtp-sink: the same people, each exactly once.
+sink=$(command -v smtp-sink || echo /usr/sbin/smtp-sink)
+if [ -x "$sink" ]; then
+    port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+    mkdir -p "$tmp/dump"
+    "$sink" -u "$(id -un)" -d "$tmp/dump/%H%M%S." "127.0.0.1:$port" 128 \
+        >"$tmp/sink.out" 2>&1 &
+    spid=$!
+    sleep 0.5
+    "$tocsin" init "$tmp/m" >/dev/null &&
+        "$tocsin" run --case "$tmp/m" "$tmp/s/export.csv" >/dev/null 2>&1 &&
+        "$tocsin" notify --case "$tmp/m" --smtp "smtp://127.0.0.1:$port" \
+            --concurrency 8 >"$tmp/o" 2>&1
+    check "notify --smtp into smtp-sink exits 0, all $want accepted" \
+        test $? -eq 0 -a "$(json_get "$tmp/m" accepted)" -eq "$want"
+    sleep 0.5
+    kill "$spid" 2>/dev/null
+    wait "$spid" 2>/dev/null
+    python3 - "$tmp/dump" "$tmp/c/maildir/new" >"$tmp/p" 2>&1 <<'EOF2'
+import collections, email, os, sys
+from email import policy
+dump, maildir = sys.argv[1], sys.argv[2]
+rcpts = []
+for f in os.listdir(dump):
+    for line in open(os.path.join(dump, f), "rb"):
+        if line.startswith(b"X-Rcpt-Args: <"):
+            rcpts.append(line[14:].strip().rstrip(b">").decode().lower())
+want = collections.Counter()
+for f in os.listdir(maildir):
+    m = email.message_from_bytes(open(os.path.join(maildir, f), "rb").read(),
+                                 policy=policy.default)
+    want[m["To"].addresses[0].addr_spec.lower()] += 1
+# one message per person and brand: an address can get one per brand
+print("dumped", len(rcpts), "same", collections.Counter(rcpts) == want)
+EOF2
+    check "the sink got each recipient once, the same as the Maildir" \
+        grep -q "^dumped $want same True$" "$tmp/p"
+    sed 's/^/# /' "$tmp/p"
+    naddr=$(python3 -c "import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute(\"SELECT count(*) FROM messages WHERE reply LIKE '%@%'\").fetchone()[0])" "$tmp/m/case.db")
+    check "the journal keeps no address from the server's replies" \
+        test "$naddr" -eq 0
+else
+    skip 3 "smtp-sink not installed (postfix)"
+fi
 exit "$fail"

@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "notify/notify.h"
 #include "notify/template.h"
 #include "store/embedded.h"
 #include "util/fsutil.h"
@@ -767,31 +768,11 @@ enum {
     M_DPO_PHONE,
     M_COUNT
 };
-static const char *const msg_vars[] = {"name",
-                                       "brand",
-                                       "organisation",
-                                       "incident_date",
-                                       "leaked",
-                                       "label",
-                                       "hint",
-                                       "not_taken",
-                                       "advice_iban",
-                                       "advice_id_document",
-                                       "advice_national_id",
-                                       "advice_birth_date",
-                                       "minor",
-                                       "ex_customer",
-                                       "measures",
-                                       "verification_code",
-                                       "info_url",
-                                       "dpo_email",
-                                       "dpo_phone",
-                                       NULL};
 
 /* The variable names of the table under "## Variables" in
- * docs/templates.md (the first column of each row) are exactly msg_vars
- * without the list item fields label and hint, which the leaked row
- * names. */
+ * docs/templates.md (the first column of each row) are exactly
+ * notify_template_vars without the list item fields label and hint, which the
+ * leaked row names. */
 static void
 test_docs_variables(void **state)
 {
@@ -825,7 +806,7 @@ test_docs_variables(void **state)
             assert_non_null(close);
             *close = '\0';
             for (i = 0; i < M_COUNT; i++) {
-                if (strcmp(msg_vars[i], cell + 1) == 0)
+                if (strcmp(notify_template_vars[i], cell + 1) == 0)
                     idx = (int)i;
             }
             if (idx < 0)
@@ -920,7 +901,7 @@ render_default(const char *name, const struct sample *s)
     struct tpl_data d = {s->v, M_COUNT};
     size_t n = strlen(name);
     int html = n > 5 && strcmp(name + n - 5, ".html") == 0;
-    struct tpl *t = compile_ok(f->data, f->len, html, msg_vars);
+    struct tpl *t = compile_ok(f->data, f->len, html, notify_template_vars);
     char *out;
 
     if (strstr(name, "body") != NULL) {
@@ -976,7 +957,8 @@ test_default_templates_compile(void **state)
         if (strncmp(f->name, "templates/", 10) != 0)
             continue;
         t = compile_ok(f->data, f->len,
-                       strcmp(f->name + len - 5, ".html") == 0, msg_vars);
+                       strcmp(f->name + len - 5, ".html") == 0,
+                       notify_template_vars);
         tpl_free(t);
         n++;
     }

@@ -318,7 +318,8 @@ test_unknown_section_and_key(void **state)
     expect_edit_error(f, "[dpo]\n", "[bogus]\nx = 1\n[dpo]\n", "[bogus]",
                       "unknown section [bogus]; allowed: [incident], "
                       "[data], [retention], [risk], [sensitive nl], "
-                      "[sensitive en], [report], [dpo], [brand NAME]");
+                      "[sensitive en], [report], [smtp], [dpo], "
+                      "[brand NAME]");
     expect_edit_error(f, "occurred", "colour = red\noccurred", "colour",
                       "unknown key 'colour' in [incident]; allowed: name, "
                       "organisation, description, measures, consequences, "
@@ -333,11 +334,14 @@ test_unknown_section_and_key(void **state)
                       "display_name, from, reply_to");
     expect_edit_error(f, "email = dpo", "mail = x\nemail = dpo", "mail = x",
                       "unknown key 'mail' in [dpo]");
+    expect_edit_error(f, "[dpo]\n", "[smtp]\npass = x\n[dpo]\n", "pass =",
+                      "unknown key 'pass' in [smtp]; allowed: user, "
+                      "password, ca_file, helo");
     expect_edit_error(
         f, "[incident]\n", "early = 1\n[incident]\n", "early",
         "'early' outside a section; put keys under [incident], [data], "
-        "[retention], [risk], [sensitive LANG], [report], [dpo] or "
-        "[brand NAME]");
+        "[retention], [risk], [sensitive LANG], [report], [smtp], [dpo] "
+        "or [brand NAME]");
     /* The key the brief's example breaks with. */
     expect_edit_error(f, "[incident]\n", "[incident]\nbogus = 1\n", "bogus",
                       "unknown key 'bogus' in [incident]");
