@@ -81,10 +81,10 @@ static void
 notify_usage(FILE *out)
 {
     fputs("usage: tocsin notify [--case DIR] [--smtp URL [--require-tls]\n"
-          "                     [--concurrency N] | --maildir DIR] "
-          "[--limit N]\n"
-          "                     [--rate MSGS_PER_S] [--dry-run] "
-          "[--resend-uncertain]\n"
+          "                     [--concurrency N] [--domain-rate R] | "
+          "--maildir DIR]\n"
+          "                     [--limit N] [--rate MSGS_PER_S] [--dry-run]\n"
+          "                     [--resend-uncertain]\n"
           "\n"
           "Send every person one message per brand whose channel is "
           "e-mail (tocsin\n"
@@ -109,10 +109,14 @@ notify_usage(FILE *out)
           "with AUTH\n"
           "from case.ini [smtp]; a 4xx is retried later with backoff, a "
           "5xx fails\n"
-          "with the reply kept. Otherwise they go into a Maildir (default:\n"
-          "DIR/maildir of the case), a message's file name from its "
-          "number, so\n"
-          "sending it again replaces it. See 'tocsin status'.\n"
+          "with the reply kept; each recipient domain has a ceiling with "
+          "a warm-up\n"
+          "ramp and pauses after a 4xx (case.ini [smtp]). Otherwise they "
+          "go into a\n"
+          "Maildir (default: DIR/maildir of the case), a message's file "
+          "name from\n"
+          "its number, so sending it again replaces it. See 'tocsin "
+          "status'.\n"
           "\n"
           "Options:\n"
           "  --case DIR            the case (default: the current "
@@ -120,6 +124,10 @@ notify_usage(FILE *out)
           "  --smtp URL            send through this relay\n"
           "  --require-tls         stop unless the relay offers STARTTLS\n"
           "  --concurrency N       connections to the relay (default 20)\n"
+          "  --domain-rate R       at most R messages per second to one "
+          "recipient\n"
+          "                        domain (0: none; default: case.ini "
+          "[smtp])\n"
           "  --maildir DIR         deliver into this Maildir\n"
           "  --limit N             send at most N messages in this run\n"
           "  --rate R              at most R messages per second\n"
@@ -188,6 +196,7 @@ cmd_notify(int argc, char **argv)
         {"smtp", required_argument, NULL, 's'},
         {"require-tls", no_argument, NULL, 't'},
         {"concurrency", required_argument, NULL, 'k'},
+        {"domain-rate", required_argument, NULL, 'd'},
         {"limit", required_argument, NULL, 'l'},
         {"rate", required_argument, NULL, 'r'},
         {"dry-run", no_argument, NULL, 'n'},
@@ -195,7 +204,7 @@ cmd_notify(int argc, char **argv)
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
-    struct notify_options o = {0};
+    struct notify_options o = {.domain_rate = -1};
     struct smtp_options so = {0};
     struct notify_arg a = {&o, 0};
     const char *url = NULL;
@@ -237,6 +246,15 @@ cmd_notify(int argc, char **argv)
                 return cli_usage_error("notify",
                                        "--limit is a positive number");
             o.limit = v;
+            break;
+        case 'd':
+            errno = 0;
+            o.domain_rate = strtod(optarg, &end);
+            if (errno != 0 || end == optarg || *end != '\0' ||
+                !(o.domain_rate >= 0 && o.domain_rate <= 1e7))
+                return cli_usage_error("notify", "--domain-rate is a number "
+                                                 "of messages per second, "
+                                                 "0 for no ceiling");
             break;
         case 'r':
             errno = 0;

@@ -43,6 +43,8 @@ struct notify_options {
     const char *maildir;             /* NULL: DIR/maildir of the case */
     uint64_t limit;                  /* send at most this many (0: all) */
     double rate;          /* messages per second at most (0: no limit) */
+    double domain_rate;   /* per recipient domain (0: none); < 0: the
+                             case's [smtp] domain_rate */
     int dry_run;          /* compose every due message, send none */
     int resend_uncertain; /* queue the uncertain messages again */
     int progress;         /* progress lines on a terminal */

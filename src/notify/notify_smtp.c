@@ -19,6 +19,7 @@
 
 #include "mime.h"
 #include "notify_int.h"
+#include "ratelimit.h"
 #include "smtp.h"
 
 #define NOTIFY_MAX_ATTEMPTS 8    /* deferred this often: failed */
@@ -42,7 +43,8 @@ struct nsmtp {
     uint64_t handed, outstanding;
     double t0, last_refill;
     struct progress *prog;
-    int fail; /* a journal error: stop */
+    struct rlim *rlim; /* per recipient domain */
+    int fail;          /* a journal error: stop */
 };
 
 static void
@@ -165,8 +167,10 @@ nsmtp_next(void *ctx, struct smtp_msg *sm)
     struct nsmtp *n = ctx;
     const struct notify_options *o = n->x->o;
     struct nmsg *m;
+    double now = notify_now();
     int64_t t = 0;
-    size_t k;
+    size_t k = 0, i, j;
+    int found = 0;
 
     if (n->fail != 0 || (o->stop != NULL && *o->stop) ||
         (o->limit > 0 && n->handed >= o->limit))
@@ -188,7 +192,27 @@ nsmtp_next(void *ctx, struct smtp_msg *sm)
             return 0;
         return -1;
     }
-    k = n->ready[n->rhead];
+    /* the first ready message whose domain may get one now; the others
+     * keep their order behind it */
+    for (i = 0; i < n->rlen; i++) {
+        size_t at = (n->rhead + i) % n->nslot;
+        int ok = rlim_take(n->rlim, n->slot[n->ready[at]].domain, now);
+
+        if (ok < 0) {
+            n->fail = TOCSIN_ENOMEM;
+            return n->outstanding > 0 ? 0 : -1;
+        }
+        if (ok == 0)
+            continue;
+        k = n->ready[at];
+        for (j = i; j > 0; j--) /* close the gap */
+            n->ready[(n->rhead + j) % n->nslot] =
+                n->ready[(n->rhead + j - 1) % n->nslot];
+        found = 1;
+        break;
+    }
+    if (!found)
+        return 0; /* every ready domain is at its limit or paused */
     n->rhead = (n->rhead + 1) % n->nslot;
     n->rlen--;
     m = &n->slot[k];
@@ -268,6 +292,7 @@ nsmtp_done(void *ctx, uint64_t id, enum smtp_outcome oc, int code,
     switch (oc) {
     case SMTP_ACCEPTED:
         u = nsmtp_update(n, m, STORE_MSG_ACCEPTED);
+        rlim_accepted(n->rlim, m->domain);
         res->sent++;
         break;
     case SMTP_RETRY:
@@ -288,6 +313,7 @@ nsmtp_done(void *ctx, uint64_t id, enum smtp_outcome oc, int code,
             break;
         }
         u = nsmtp_update(n, m, STORE_MSG_DEFERRED);
+        rlim_deferred(n->rlim, m->domain, notify_now());
         wait = (int64_t)NOTIFY_BACKOFF_S
                << (m->attempts > 7 ? 6 : m->attempts - 1);
         if (wait > NOTIFY_BACKOFF_MAX)
@@ -353,7 +379,11 @@ notify_smtp(struct notify_ctx *x, struct progress *prog, struct buf *why)
     n.free_slots = calloc(n.nslot, sizeof(*n.free_slots));
     n.up = calloc(n.maxup, sizeof(*n.up));
     n.reply = calloc(n.maxup, sizeof(*n.reply));
-    if (n.slot == NULL || n.ready == NULL || n.free_slots == NULL ||
+    if (rlim_new(o->domain_rate >= 0 ? o->domain_rate
+                                     : x->cfg->smtp_domain_rate,
+                 60.0 * x->cfg->smtp_warmup_minutes,
+                 x->cfg->smtp_domain_backoff, &n.rlim) != TOCSIN_OK ||
+        n.slot == NULL || n.ready == NULL || n.free_slots == NULL ||
         n.up == NULL || n.reply == NULL) {
         rc = TOCSIN_ENOMEM;
         goto out;
@@ -381,5 +411,6 @@ out:
     free(n.free_slots);
     free(n.up);
     free(n.reply);
+    rlim_free(n.rlim);
     return rc;
 }

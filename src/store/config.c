@@ -120,6 +120,9 @@ static const struct cfg_key cfg_smtp_keys[] = {
     {"password", CFG_STR, CC(smtp_password), 0, 0, 0},
     {"ca_file", CFG_STR, CC(smtp_ca_file), 0, 0, 0},
     {"helo", CFG_DOMAIN, CC(smtp_helo), 0, 0, 0},
+    {"domain_rate", CFG_INT, CC(smtp_domain_rate), 0, 0, 100000},
+    {"warmup_minutes", CFG_INT, CC(smtp_warmup_minutes), 0, 0, 1440},
+    {"domain_backoff", CFG_INT, CC(smtp_domain_backoff), 0, 0, 3600},
     {NULL, CFG_STR, 0, 0, 0, 0},
 };
 
@@ -1865,6 +1868,9 @@ config_load(const char *path, struct case_config **out, struct buf *why)
     cfg->minor_age = 16;
     cfg->retention_months = 24;
     cfg->small_count = 10;
+    cfg->smtp_domain_rate = 100;
+    cfg->smtp_warmup_minutes = 30;
+    cfg->smtp_domain_backoff = 60;
 
     p->path = esc;
     p->pos = text;

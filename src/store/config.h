@@ -125,6 +125,13 @@ struct case_config {
     char *smtp_password;
     char *smtp_ca_file;
     char *smtp_helo;
+    /* Per recipient domain: at most smtp_domain_rate messages per second
+     * (0: no ceiling; default 100), reached after a linear ramp of
+     * smtp_warmup_minutes (default 30) from a tenth; a domain answering
+     * 4xx pauses smtp_domain_backoff seconds (default 60), doubling. */
+    int smtp_domain_rate;
+    int smtp_warmup_minutes;
+    int smtp_domain_backoff;
 
     /* [dpo] */
     char *dpo_name;

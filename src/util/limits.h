@@ -123,6 +123,9 @@
 #define LIMIT_TPL_NAME    64  /* bytes of one variable name */
 #define LIMIT_VCODE_INPUT 256 /* bytes of a typed verification code */
 
+/* Notify: per-domain rate limits (notify/ratelimit.h). */
+#define LIMIT_NOTIFY_DOMAINS (1u << 22) /* recipient domains of one run */
+
 /* Notify: the MIME writer (notify/mime.h). Addresses there are checked
  * against LIMIT_EMAIL_ADDRESS, LIMIT_EMAIL_LOCAL and LIMIT_EMAIL_DOMAIN. */
 #define LIMIT_MIME_TEXT     (1u << 20) /* bytes of one body (text, HTML) */

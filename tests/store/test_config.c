@@ -336,7 +336,8 @@ test_unknown_section_and_key(void **state)
                       "unknown key 'mail' in [dpo]");
     expect_edit_error(f, "[dpo]\n", "[smtp]\npass = x\n[dpo]\n", "pass =",
                       "unknown key 'pass' in [smtp]; allowed: user, "
-                      "password, ca_file, helo");
+                      "password, ca_file, helo, domain_rate, "
+                      "warmup_minutes, domain_backoff");
     expect_edit_error(
         f, "[incident]\n", "early = 1\n[incident]\n", "early",
         "'early' outside a section; put keys under [incident], [data], "
