@@ -11,6 +11,7 @@ set -eu
 # provides smtp-sink and smtp-source, the SMTP peer of the e2e_smtp test
 # and of bench/smtp and bench/notify; its daemon is never run (debconf
 # "No configuration", preseeded below).
+# spamassassin scores the default message templates (e2e_spam test).
 PACKAGES="
 build-essential
 meson
@@ -34,6 +35,7 @@ clang
 libclang-rt-14-dev
 chromium
 postfix
+spamassassin
 "
 
 missing=""

@@ -997,27 +997,27 @@ test_default_body_txt(void **state)
     assert_memory_equal(out,
                         "Dear Jan de Vries,\n\nOn 12 February 2026 criminals "
                         "gained access to the customer contact\nsystem of "
-                        "Odido Netherlands. They took data of customers "
+                        "Odido Netherlands and took data of customers "
                         "of Odido.",
                         strlen("Dear Jan de Vries,\n\nOn 12 February 2026 "
                                "criminals gained access to the customer "
-                               "contact\nsystem of Odido Netherlands. "
-                               "They took data of customers of Odido."));
+                               "contact\nsystem of Odido Netherlands "
+                               "and took data of customers of Odido."));
     assert_contains(out, "This is the data of yours that leaked:\n"
-                         "  - Name\n"
-                         "  - IBAN (NL** **** **** **** 4300)\n"
-                         "  - Date of birth\n"
+                         "  • Name\n"
+                         "  • IBAN (NL** **** **** **** 4300)\n"
+                         "  • Date of birth\n"
                          "\n"
                          "This data was NOT taken:\n"
-                         "  - Passwords\n"
-                         "  - Call records\n"
+                         "  • Passwords\n"
+                         "  • Call records\n"
                          "\n"
                          "What does this mean for you?\n");
     assert_contains(out, "    yourself by typing its address.\n"
-                         "  - Your IBAN leaked. Check your direct debits");
+                         "  • Your IBAN leaked. Check your direct debits");
     assert_contains(out, "    of the debit; up to 13 months if you never "
                          "authorised it.\n"
-                         "  - Your date of birth leaked. Do not use it as a "
+                         "  • Your date of birth leaked. Do not use it as a "
                          "password or security\n    question anywhere.\n\n"
                          "What have we done?\nWe closed the access.\n\n");
     assert_lacks(out, "identity document");
@@ -1040,10 +1040,10 @@ test_default_body_txt(void **state)
     assert_contains(out, "Dear Jan de Vries,\n\nYou receive this message as "
                          "the parent or guardian of Jan de Vries. It is\n"
                          "about your child's data.\n\nOn 12 February 2026");
-    assert_contains(out, "They took data of customers\nand former customers "
+    assert_contains(out, "and took data of customers\nand former customers "
                          "of Ben. Your data is among it.\n");
-    assert_contains(out, "  - The number of your identity document leaked.");
-    assert_contains(out, "  - Your citizen service number (BSN) leaked.");
+    assert_contains(out, "  • The number of your identity document leaked.");
+    assert_contains(out, "  • Your citizen service number (BSN) leaked.");
     assert_contains(out, "officer:\nprivacy@odido.example. You can also\n");
     free(out);
 
@@ -1051,16 +1051,18 @@ test_default_body_txt(void **state)
     out = render_default("templates/nl/body.txt", &s);
     assert_memory_equal(out, "Beste Jan de Vries,\n\nOp 12 februari 2026",
                         strlen("Beste Jan de Vries,\n\nOp 12 februari 2026"));
-    assert_contains(out, "Daarbij zijn gegevens van\nklanten en oud-klanten "
-                         "van Odido\nbuitgemaakt.");
+    assert_contains(out, "hebben criminelen bij Odido Netherlands toegang\n"
+                         "gekregen tot het klantcontactsysteem. Daarbij zijn "
+                         "gegevens van klanten\nen oud-klanten van Odido "
+                         "buitgemaakt.\n");
     assert_contains(out, "uitgelekt:\n"
-                         "  - Naam\n"
-                         "  - IBAN (NL** **** **** **** 4300)\n"
-                         "  - Geboortedatum\n"
+                         "  • Naam\n"
+                         "  • IBAN (NL** **** **** **** 4300)\n"
+                         "  • Geboortedatum\n"
                          "\n"
                          "Deze gegevens zijn NIET buitgemaakt:\n"
-                         "  - Wachtwoorden\n"
-                         "  - Belgegevens\n\n");
+                         "  • Wachtwoorden\n"
+                         "  • Belgegevens\n\n");
     assert_contains(out, "\n    QGKP-22AD-PBKG-RT2T-X\n");
     assert_contains(out, "gegevensbescherming: privacy@odido.example, "
                          "0800-1234.\n");
