@@ -176,18 +176,21 @@ store_person_exposures_each(struct store *s, int64_t person_id,
                                       const struct store_exposure *e),
                             void *ctx)
 {
-    sqlite3_stmt *st = NULL;
+    sqlite3_stmt *st;
     int rc;
 
-    if (sqlite3_prepare_v2(
-            s->db, STORE_EXPOSURE_COLS " WHERE person_id = ?1 ORDER BY brand",
-            -1, &st, NULL) != SQLITE_OK ||
-        sqlite3_bind_int64(st, 1, person_id) != SQLITE_OK) {
-        sqlite3_finalize(st);
-        return store_fail(s, TOCSIN_EDB);
-    }
-    rc = store_exposures_run(s, st, fn, ctx);
-    sqlite3_finalize(st);
+    /* prepared once: notify looks up the exposure per message */
+    rc = store_prepare(s, &s->stmt[STORE_PERSON_EXPOSURES],
+                       STORE_EXPOSURE_COLS
+                       " WHERE person_id = ?1 ORDER BY brand");
+    if (rc != TOCSIN_OK)
+        return rc;
+    st = s->stmt[STORE_PERSON_EXPOSURES];
+    if (sqlite3_bind_int64(st, 1, person_id) != SQLITE_OK)
+        rc = store_fail(s, TOCSIN_EDB);
+    else
+        rc = store_exposures_run(s, st, fn, ctx);
+    store_done(st);
     return rc;
 }
 

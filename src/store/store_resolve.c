@@ -116,23 +116,24 @@ store_record_get(struct store *s, int64_t id,
                  int (*fn)(void *ctx, const struct store_record_view *v),
                  void *ctx)
 {
-    sqlite3_stmt *st = NULL;
+    sqlite3_stmt *st;
     int rc, rows = 0;
 
-    if (sqlite3_prepare_v2(s->db,
-                           "SELECT r.id, r.source_id, r.line, r.brand,"
-                           " r.sealed, r.present FROM records r WHERE r.id = "
-                           "?1 AND" STORE_FINISHED,
-                           -1, &st, NULL) != SQLITE_OK ||
-        sqlite3_bind_int64(st, 1, id) != SQLITE_OK) {
+    /* prepared once: notify looks up a record per message */
+    rc = store_prepare(s, &s->stmt[STORE_RECORD_GET],
+                       "SELECT r.id, r.source_id, r.line, r.brand,"
+                       " r.sealed, r.present FROM records r WHERE r.id = "
+                       "?1 AND" STORE_FINISHED);
+    if (rc != TOCSIN_OK)
+        return rc;
+    st = s->stmt[STORE_RECORD_GET];
+    if (sqlite3_bind_int64(st, 1, id) != SQLITE_OK)
         rc = store_fail(s, TOCSIN_EDB);
-        goto out;
-    }
-    rc = store_records_run(s, st, 0, fn, ctx, &rows);
+    else
+        rc = store_records_run(s, st, 0, fn, ctx, &rows);
     if (rc == TOCSIN_OK && rows == 0)
         rc = TOCSIN_ENOENT;
-out:
-    sqlite3_finalize(st);
+    store_done(st);
     return rc;
 }
 
