@@ -7,7 +7,6 @@
 #include <math.h>
 #include <pthread.h>
 #include <sodium.h>
-#include <stdarg.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -24,20 +23,6 @@
 #define LINK_WITHIN     2    /* a link inside one person already: not kept */
 #define PERSON_MAX      1000 /* records one person may hold */
 #define CMP_AHEAD       16   /* pairs whose records are prefetched ahead */
-
-void
-resolve_why(struct buf *why, const char *fmt, ...)
-{
-    va_list ap;
-
-    if (why == NULL)
-        return;
-    buf_reset(why);
-    va_start(ap, fmt);
-    if (buf_vprintf(why, fmt, ap) != TOCSIN_OK)
-        buf_reset(why);
-    va_end(ap);
-}
 
 static double
 now_seconds(void)
@@ -1254,8 +1239,8 @@ resolve_write(struct casedir *cd, struct resolve_state *st, int progress,
     rc = TOCSIN_OK;
     goto out;
 fail:
-    resolve_why(why, "writing the persons: %s",
-                rc == TOCSIN_EDB ? store_errmsg(s) : tocsin_strerror(rc));
+    buf_setf(why, "writing the persons: %s",
+             rc == TOCSIN_EDB ? store_errmsg(s) : tocsin_strerror(rc));
 out:
     progress_end(prog);
     buf_free(&model);
@@ -1281,14 +1266,14 @@ resolve_run(struct casedir *cd, const struct resolve_options *o,
     memset(&st, 0, sizeof(st));
     threshold = o->threshold > 0 ? o->threshold : RESOLVE_THRESHOLD_DEFAULT;
     if (!(threshold > 0 && threshold < 1)) {
-        resolve_why(why, "the threshold must be a probability between 0 "
-                         "and 1");
+        buf_setf(why, "the threshold must be a probability between 0 "
+                      "and 1");
         return TOCSIN_EINVAL;
     }
     /* one transaction: the records read are the records resolved, and
      * readers see the old persons or the new ones */
     if ((rc = store_begin(s)) != TOCSIN_OK) {
-        resolve_why(why, "%s", store_errmsg(s));
+        buf_setf(why, "%s", store_errmsg(s));
         return rc;
     }
     in_tx = 1;
@@ -1299,14 +1284,14 @@ resolve_run(struct casedir *cd, const struct resolve_options *o,
               now_seconds() - t0);
     if ((rc = block_run(&st.l, o->progress, &st.pairs,
                         &res->blocks_skipped)) != TOCSIN_OK) {
-        resolve_why(why, "making candidate pairs: %s", tocsin_strerror(rc));
+        buf_setf(why, "making candidate pairs: %s", tocsin_strerror(rc));
         goto out;
     }
     res->candidates = st.pairs.n;
     log_debug("resolve: %zu candidate pairs (%.1f s)", st.pairs.n,
               now_seconds() - t0);
     if ((rc = resolve_score(&st, threshold, o->progress)) != TOCSIN_OK) {
-        resolve_why(why, "comparing: %s", tocsin_strerror(rc));
+        buf_setf(why, "comparing: %s", tocsin_strerror(rc));
         goto out;
     }
     res->links = st.nlinks;
@@ -1314,7 +1299,7 @@ resolve_run(struct casedir *cd, const struct resolve_options *o,
     res->match_share = st.pairs.n > 0 ? st.model.lambda_candidates : 0.0;
     if ((rc = resolve_cluster(&st, log2(threshold / (1.0 - threshold)),
                               o->progress, res)) != TOCSIN_OK) {
-        resolve_why(why, "clustering: %s", tocsin_strerror(rc));
+        buf_setf(why, "clustering: %s", tocsin_strerror(rc));
         goto out;
     }
     log_debug("resolve: %llu persons (%.1f s)",
@@ -1343,7 +1328,7 @@ resolve_run(struct casedir *cd, const struct resolve_options *o,
     snprintf(num, sizeof(num), "%.6g", threshold);
     if ((rc = store_meta_set(s, "resolve_threshold", num)) != TOCSIN_OK ||
         (rc = store_commit(s)) != TOCSIN_OK) {
-        resolve_why(why, "%s", store_errmsg(s));
+        buf_setf(why, "%s", store_errmsg(s));
         goto out;
     }
     in_tx = 0;

@@ -90,7 +90,7 @@ resolve_export_clusters(struct casedir *c, FILE *out, uint64_t *rows,
     buf_init(&x.plain, SIZE_MAX);
     *rows = 0;
     if ((rc = store_begin(casedir_store(c))) != TOCSIN_OK) {
-        resolve_why(why, "%s", store_errmsg(casedir_store(c)));
+        buf_setf(why, "%s", store_errmsg(casedir_store(c)));
         buf_free(&x.plain);
         return rc;
     }
@@ -104,18 +104,18 @@ resolve_export_clusters(struct casedir *c, FILE *out, uint64_t *rows,
     buf_wipe(&x.plain);
     *rows = x.rows;
     if (rc == TOCSIN_EDB)
-        resolve_why(why, "%s", store_errmsg(casedir_store(c)));
+        buf_setf(why, "%s", store_errmsg(casedir_store(c)));
     else if (rc != TOCSIN_OK)
-        resolve_why(why, "%s", tocsin_strerror(rc));
+        buf_setf(why, "%s", tocsin_strerror(rc));
     else if (x.rows == 0 && total > 0) {
-        resolve_why(why, "the case is not resolved: run 'tocsin resolve'");
+        buf_setf(why, "the case is not resolved: run 'tocsin resolve'");
         rc = TOCSIN_ENOENT;
     } else if (x.rows != total) {
-        resolve_why(why,
-                    "%llu of %llu records are not resolved yet (ingested "
-                    "after the last resolve): run 'tocsin resolve'",
-                    (unsigned long long)(total - x.rows),
-                    (unsigned long long)total);
+        buf_setf(why,
+                 "%llu of %llu records are not resolved yet (ingested "
+                 "after the last resolve): run 'tocsin resolve'",
+                 (unsigned long long)(total - x.rows),
+                 (unsigned long long)total);
         rc = TOCSIN_ENOENT;
     }
     return rc;
@@ -401,15 +401,15 @@ resolve_explain(struct casedir *c, const char *rid, FILE *out,
     if ((rc = store_records_by_rid(s, h, ids, 8, &n)) != TOCSIN_OK)
         goto out;
     if (n == 0) {
-        resolve_why(why, "no record has this record id");
+        buf_setf(why, "no record has this record id");
         rc = TOCSIN_ENOENT;
         goto out;
     }
     for (i = 0; i < n && i < 8; i++) {
         rc = store_person_of(s, ids[i], &person);
         if (rc == TOCSIN_ENOENT) {
-            resolve_why(why, "the record is not resolved: run 'tocsin "
-                             "resolve'");
+            buf_setf(why, "the record is not resolved: run 'tocsin "
+                          "resolve'");
             goto out;
         }
         if (rc != TOCSIN_OK ||
@@ -462,9 +462,9 @@ resolve_explain(struct casedir *c, const char *rid, FILE *out,
         fprintf(out, "\n%zu more records have this record id\n", n - 8);
 out:
     if (rc == TOCSIN_EDB)
-        resolve_why(why, "%s", store_errmsg(s));
+        buf_setf(why, "%s", store_errmsg(s));
     else if (rc != TOCSIN_OK && rc != TOCSIN_ENOENT)
-        resolve_why(why, "%s", tocsin_strerror(rc));
+        buf_setf(why, "%s", tocsin_strerror(rc));
     buf_wipe(&x.plain);
     buf_wipe(&x.tmp);
     free(x.rec);

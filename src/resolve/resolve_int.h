@@ -135,10 +135,6 @@ struct rload {
     size_t nbrands;
 };
 
-/* Set *why (when not NULL) to a message; it never fails. */
-void resolve_why(struct buf *why, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
-
 /* Unseal and reduce every record of the case (two threads). */
 TOCSIN_MUST_CHECK int rload_run(struct casedir *c, int progress,
                                 struct rload *out, struct buf *why);

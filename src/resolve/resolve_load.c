@@ -375,14 +375,14 @@ rload_run(struct casedir *c, int progress, struct rload *out, struct buf *why)
 
     memset(out, 0, sizeof(*out));
     if ((rc = store_record_count(casedir_store(c), &total)) != TOCSIN_OK) {
-        resolve_why(why, "reading the records: %s",
-                    store_errmsg(casedir_store(c)));
+        buf_setf(why, "reading the records: %s",
+                 store_errmsg(casedir_store(c)));
         return rc;
     }
     if (total > LIMIT_RESOLVE_RECORDS) {
-        resolve_why(why, "%llu records: more than one resolve takes (%llu)",
-                    (unsigned long long)total,
-                    (unsigned long long)LIMIT_RESOLVE_RECORDS);
+        buf_setf(why, "%llu records: more than one resolve takes (%llu)",
+                 (unsigned long long)total,
+                 (unsigned long long)LIMIT_RESOLVE_RECORDS);
         return TOCSIN_ELIMIT;
     }
     out->n = (size_t)total;
@@ -406,8 +406,8 @@ rload_run(struct casedir *c, int progress, struct rload *out, struct buf *why)
     uo.expected = total;
     rc = unseal_each(c, &uo, load_item, &x, &got, why);
     if (rc == TOCSIN_OK && got != total) {
-        resolve_why(why, "%llu records read of %llu counted",
-                    (unsigned long long)got, (unsigned long long)total);
+        buf_setf(why, "%llu records read of %llu counted",
+                 (unsigned long long)got, (unsigned long long)total);
         rc = TOCSIN_EDB;
     }
     for (k = 0; k < UNSEAL_WORKERS; k++) {
