@@ -29,54 +29,6 @@ notify_signal(int sig)
     notify_stop = 1;
 }
 
-/* smtp://host[:port] or smtps://host[:port] (host may be [IPv6]) into
- * host and port buffers and the TLS mode. 0, or -1 for anything else. */
-static int
-notify_url(const char *url, int require_tls, char *host, size_t hsize,
-           char *port, size_t psize, int *tls)
-{
-    const char *p, *end;
-    size_t n;
-
-    if (strncmp(url, "smtp://", 7) == 0) {
-        p = url + 7;
-        *tls = require_tls ? SMTP_TLS_REQUIRE : SMTP_TLS_STARTTLS;
-        snprintf(port, psize, "25");
-    } else if (strncmp(url, "smtps://", 8) == 0) {
-        p = url + 8;
-        *tls = SMTP_TLS_IMPLICIT;
-        snprintf(port, psize, "465");
-    } else {
-        return -1;
-    }
-    if (*p == '[') {
-        if ((end = strchr(p, ']')) == NULL)
-            return -1;
-        n = (size_t)(end - p - 1);
-        p++;
-        end++;
-    } else {
-        end = p + strcspn(p, ":/");
-        n = (size_t)(end - p);
-    }
-    if (n == 0 || n >= hsize)
-        return -1;
-    memcpy(host, p, n);
-    host[n] = '\0';
-    if (*end == ':') {
-        end++;
-        n = strspn(end, "0123456789");
-        if (n == 0 || n >= psize || n > 5 ||
-            (end[n] != '\0' && strcmp(end + n, "/") != 0))
-            return -1;
-        memcpy(port, end, n);
-        port[n] = '\0';
-    } else if (*end != '\0' && strcmp(end, "/") != 0) {
-        return -1;
-    }
-    return 0;
-}
-
 static void
 notify_usage(FILE *out)
 {
@@ -284,8 +236,8 @@ cmd_notify(int argc, char **argv)
         return cli_usage_error("notify", "--smtp or --maildir, not both");
     if (url == NULL && require_tls)
         return cli_usage_error("notify", "--require-tls goes with --smtp");
-    if (url != NULL && notify_url(url, require_tls, host, sizeof(host), port,
-                                  sizeof(port), &tls) != 0)
+    if (url != NULL && smtp_url_parse(url, require_tls, host, sizeof(host),
+                                      port, sizeof(port), &tls) != 0)
         return cli_usage_error("notify", "--smtp is smtp://HOST[:PORT] or "
                                          "smtps://HOST[:PORT]");
     if ((status = cli_open_case("notify", given, 0, &c)) != CLI_EXIT_OK)

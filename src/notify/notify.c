@@ -50,6 +50,7 @@ const char *const notify_template_vars[] = {"name",
                                             "info_url",
                                             "dpo_email",
                                             "dpo_phone",
+                                            "answer",
                                             NULL};
 
 enum nvar {
@@ -72,6 +73,7 @@ enum nvar {
     V_INFO_URL,
     V_DPO_EMAIL,
     V_DPO_PHONE,
+    V_ANSWER,
     V_COUNT
 };
 
@@ -339,6 +341,40 @@ notify_render(const struct tpl *t, const struct tpl_data *d, struct buf *out)
     return tpl_render(t, d, out);
 }
 
+/* The address an answer goes to: unsealed from m->box into k->email,
+ * with its masked hint; k->ok when it is a valid address. */
+static int
+notify_answer_rcpt(struct notify_ctx *x, const struct nmsg *m,
+                   struct ncontact *k)
+{
+    unsigned flags = 0;
+    int rc;
+
+    buf_reset(&x->plain);
+    rc = seal_decrypt(casedir_seal(x->c), STORE_MSG_RCPT_CONTEXT, m->box,
+                      m->box_len, &x->plain);
+    if (rc == TOCSIN_ECRYPTO)
+        return TOCSIN_OK; /* not ok: failed with a reason */
+    if (rc != TOCSIN_OK)
+        return rc;
+    buf_reset(&x->scratch);
+    if (email_normalize(buf_str(&x->plain), buf_len(&x->plain), &x->scratch,
+                        &flags) == TOCSIN_OK &&
+        buf_len(&x->scratch) < sizeof(k->email)) {
+        memcpy(k->email, buf_str(&x->scratch), buf_len(&x->scratch) + 1);
+        buf_reset(&x->scratch);
+        k->hint_email[0] = '\0';
+        if (email_mask(k->email, strlen(k->email), &x->scratch) == TOCSIN_OK &&
+            buf_len(&x->scratch) < sizeof(k->hint_email))
+            memcpy(k->hint_email, buf_str(&x->scratch),
+                   buf_len(&x->scratch) + 1);
+        k->ok = 1;
+    }
+    buf_scrub(&x->scratch);
+    buf_scrub(&x->plain);
+    return TOCSIN_OK;
+}
+
 /* Compose message m into m->mime, or say why not (m->reason). */
 int
 notify_compose(struct notify_ctx *x, struct nmsg *m)
@@ -367,18 +403,30 @@ notify_compose(struct notify_ctx *x, struct nmsg *m)
     if ((rc = store_person_exposures_each(x->s, m->person, notify_exposure_cb,
                                           &ne)) != TOCSIN_OK)
         return rc;
-    if (!ne.found || ne.e.channel != ASSESS_EMAIL ||
-        ne.e.contact_record == 0) {
+    if (m->kind == STORE_MSG_ANSWER
+            ? !ne.found
+            : !ne.found || ne.e.channel != ASSESS_EMAIL ||
+                  ne.e.contact_record == 0) {
         m->reason = "no e-mail channel for this person and brand (assess "
                     "changed since the message was queued)";
         return TOCSIN_OK;
     }
     pair[0] = x;
     pair[1] = &k;
-    rc = store_record_get(x->s, ne.e.contact_record, notify_contact_cb, pair);
-    if (rc != TOCSIN_OK)
+    if (ne.e.contact_record != 0 &&
+        (rc = store_record_get(x->s, ne.e.contact_record, notify_contact_cb,
+                               pair)) != TOCSIN_OK)
         goto out;
-    if (!k.ok) {
+    if (m->kind == STORE_MSG_ANSWER) {
+        /* to the address that was asked about, not the one on file */
+        k.ok = 0;
+        if ((rc = notify_answer_rcpt(x, m, &k)) != TOCSIN_OK)
+            goto out;
+        if (!k.ok) {
+            m->reason = "the address asked about cannot be read";
+            goto out;
+        }
+    } else if (!k.ok) {
         m->reason = "the contact record holds no valid e-mail address";
         goto out;
     }
@@ -450,6 +498,8 @@ notify_compose(struct notify_ctx *x, struct nmsg *m)
     top[V_INFO_URL] = notify_str(nb->cfg != NULL ? nb->cfg->info_url : NULL);
     top[V_DPO_EMAIL] = notify_str(cfg->dpo_email);
     top[V_DPO_PHONE] = notify_str(cfg->dpo_phone);
+    if (m->kind == STORE_MSG_ANSWER)
+        top[V_ANSWER] = notify_str("1");
     d.values = top;
     d.count = V_COUNT;
 
@@ -495,6 +545,11 @@ notify_compose(struct notify_ctx *x, struct nmsg *m)
         m->reason = "the address or name cannot be written in a message";
         rc = TOCSIN_OK;
         goto out;
+    }
+    if (rc == TOCSIN_OK) {
+        buf_reset(&m->subject_box);
+        rc = seal_encrypt(casedir_seal(x->c), STORE_MSG_SUBJECT_CONTEXT, subj,
+                          sl, &m->subject_box);
     }
     if (rc == TOCSIN_OK) {
         m->composed = 1;
@@ -611,22 +666,32 @@ struct nbatch {
     size_t n, max;
 };
 
-static int
-notify_due_cb(void *ctx, const struct store_msg *sm)
+void
+notify_take(struct nmsg *m, const struct store_msg *sm)
 {
-    struct nbatch *b = ctx;
-    struct nmsg *m;
-
-    if (b->n == b->max)
-        return 0;
-    m = &b->m[b->n++];
     m->id = sm->id;
     m->person = sm->person_id;
     m->attempts = sm->attempts;
     snprintf(m->brand, sizeof(m->brand), "%s", sm->brand);
+    m->kind = sm->kind;
+    m->box_len = 0;
+    if (sm->rcpt != NULL && sm->rcpt_len <= sizeof(m->box)) {
+        memcpy(m->box, sm->rcpt, sm->rcpt_len);
+        m->box_len = sm->rcpt_len;
+    }
     m->composed = 0;
     m->reason = NULL;
     m->domain[0] = '\0';
+}
+
+static int
+notify_due_cb(void *ctx, const struct store_msg *sm)
+{
+    struct nbatch *b = ctx;
+
+    if (b->n == b->max)
+        return 0;
+    notify_take(&b->m[b->n++], sm);
     return 0;
 }
 
@@ -682,6 +747,8 @@ notify_batch(struct notify_ctx *x, struct nbatch *b,
             u[n].domain = m->domain;
             u[n].vcode = m->vcode;
             u[n].vcode_len = sizeof(m->vcode);
+            u[n].subject = buf_str(&m->subject_box);
+            u[n].subject_len = buf_len(&m->subject_box);
         } else {
             u[n].state = STORE_MSG_FAILED;
             u[n].reply = m->reason;
@@ -820,8 +887,9 @@ notify_run(struct casedir *c, const struct notify_options *o,
 
     /* the journal: new messages; what a dead sender left in flight */
     if ((rc = store_begin(x.s)) != TOCSIN_OK ||
-        (rc = store_msg_queue(x.s, ASSESS_EMAIL, ASSESS_F_PERSONAL,
-                              &res->queued_new)) != TOCSIN_OK ||
+        (!o->answers_only &&
+         (rc = store_msg_queue(x.s, ASSESS_EMAIL, ASSESS_F_PERSONAL,
+                               &res->queued_new)) != TOCSIN_OK) ||
         (rc = store_msg_move(x.s, STORE_MSG_IN_FLIGHT, STORE_MSG_UNCERTAIN,
                              &res->uncertain)) != TOCSIN_OK ||
         (o->resend_uncertain &&
@@ -843,8 +911,10 @@ notify_run(struct casedir *c, const struct notify_options *o,
         rc = TOCSIN_ENOMEM;
         goto out;
     }
-    for (i = 0; i < b.max; i++)
+    for (i = 0; i < b.max; i++) {
         buf_init(&b.m[i].mime, 8u * LIMIT_MIME_TEXT);
+        buf_init(&b.m[i].subject_box, 4u * LIMIT_MIME_SUBJECT);
+    }
     if ((rc = store_msg_counts(x.s, res->counts)) != TOCSIN_OK)
         goto dberr;
     prog = o->progress ? progress_start("notify: sending",
@@ -875,7 +945,8 @@ notify_run(struct casedir *c, const struct notify_options *o,
         }
         b.n = 0;
         b.max = want;
-        rc = store_msg_due(x.s, (int64_t)time(NULL), cursor, want,
+        rc = store_msg_due(x.s, (int64_t)time(NULL), cursor,
+                           o->answers_only ? STORE_MSG_ANSWER : -1, want,
                            notify_due_cb, &b);
         b.max = NOTIFY_BATCH;
         if (rc != TOCSIN_OK)
@@ -920,8 +991,10 @@ dberr:
 out:
     progress_end(prog);
     if (b.m != NULL)
-        for (i = 0; i < NOTIFY_BATCH; i++)
+        for (i = 0; i < NOTIFY_BATCH; i++) {
             buf_wipe(&b.m[i].mime);
+            buf_free(&b.m[i].subject_box);
+        }
     free(b.m);
     free(u);
     notify_templates_free(&x);

@@ -47,6 +47,8 @@ struct notify_options {
                              case's [smtp] domain_rate */
     int dry_run;          /* compose every due message, send none */
     int resend_uncertain; /* queue the uncertain messages again */
+    int answers_only;     /* send only the answers to lookups (queued by
+                             the web service); queue no notices */
     int progress;         /* progress lines on a terminal */
     volatile int *stop;   /* set (by a signal handler) to stop cleanly */
     int64_t run_id;

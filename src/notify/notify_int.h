@@ -52,6 +52,10 @@ struct notify_ctx {
 struct nmsg {
     int64_t id, person;
     char brand[LIMIT_BRAND_NAME + 1];
+    int kind;                                    /* STORE_MSG_NOTICE, ANSWER */
+    unsigned char box[LIMIT_EMAIL_ADDRESS + 64]; /* answers: sealed rcpt */
+    size_t box_len;
+    struct buf subject_box; /* the subject as sent, sealed */
     uint32_t attempts;
     int composed;       /* 1: mime holds it */
     const char *reason; /* why not composed (static, no personal data) */
@@ -62,6 +66,10 @@ struct nmsg {
     struct buf mime;
     struct buf wire; /* SMTP: mime dot-stuffed */
 };
+
+/* Set m up for the journal's message sm (id, person, brand, kind, the
+ * sealed recipient of an answer); nothing composed yet. */
+void notify_take(struct nmsg *m, const struct store_msg *sm);
 
 /* Compose message m (id, person, brand, attempts set) into m->mime, with
  * m->rcpt, m->domain, m->vcode and m->mail_from; or m->composed 0 and

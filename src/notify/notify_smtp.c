@@ -106,10 +106,7 @@ nsmtp_due_cb(void *ctx, const struct store_msg *sm)
         return 1; /* the pool is full: the rest next time */
     k = n->free_slots[--n->nfree];
     m = &n->slot[k];
-    m->id = sm->id;
-    m->person = sm->person_id;
-    m->attempts = sm->attempts;
-    snprintf(m->brand, sizeof(m->brand), "%s", sm->brand);
+    notify_take(m, sm);
     n->cursor = sm->id;
     if ((rc = notify_compose(n->x, m)) != TOCSIN_OK) {
         n->free_slots[n->nfree++] = k;
@@ -146,7 +143,8 @@ nsmtp_refill(struct nsmtp *n)
 
     if (n->exhausted || n->nfree == 0)
         return TOCSIN_OK;
-    rc = store_msg_due(x->s, (int64_t)time(NULL), n->cursor, n->nfree,
+    rc = store_msg_due(x->s, (int64_t)time(NULL), n->cursor,
+                       x->o->answers_only ? STORE_MSG_ANSWER : -1, n->nfree,
                        nsmtp_due_cb, n);
     if (rc == 1)
         rc = TOCSIN_OK;
@@ -238,6 +236,8 @@ nsmtp_sending(void *ctx, uint64_t id)
     u->domain = m->domain;
     u->vcode = m->vcode;
     u->vcode_len = sizeof(m->vcode);
+    u->subject = buf_str(&m->subject_box);
+    u->subject_len = buf_len(&m->subject_box);
 }
 
 static int
@@ -391,6 +391,7 @@ notify_smtp(struct notify_ctx *x, struct progress *prog, struct buf *why)
     for (k = 0; k < n.nslot; k++) {
         buf_init(&n.slot[k].mime, 8u * LIMIT_MIME_TEXT);
         buf_init(&n.slot[k].wire, 8u * LIMIT_MIME_TEXT);
+        buf_init(&n.slot[k].subject_box, 4u * LIMIT_MIME_SUBJECT);
         n.free_slots[n.nfree++] = n.nslot - 1 - k;
     }
     rc = smtp_run(o->smtp, &cb, &n, &st, why);
@@ -405,6 +406,7 @@ out:
             sodium_memzero(n.slot[k].rcpt, sizeof(n.slot[k].rcpt));
             buf_wipe(&n.slot[k].mime);
             buf_wipe(&n.slot[k].wire);
+            buf_free(&n.slot[k].subject_box);
         }
     free(n.slot);
     free(n.ready);

@@ -1850,3 +1850,49 @@ out:
     freeaddrinfo(r.ai);
     return rc;
 }
+
+int
+smtp_url_parse(const char *url, int require_tls, char *host, size_t hsize,
+               char *port, size_t psize, int *tls)
+{
+    const char *p, *end;
+    size_t n;
+
+    if (strncmp(url, "smtp://", 7) == 0) {
+        p = url + 7;
+        *tls = require_tls ? SMTP_TLS_REQUIRE : SMTP_TLS_STARTTLS;
+        snprintf(port, psize, "25");
+    } else if (strncmp(url, "smtps://", 8) == 0) {
+        p = url + 8;
+        *tls = SMTP_TLS_IMPLICIT;
+        snprintf(port, psize, "465");
+    } else {
+        return -1;
+    }
+    if (*p == '[') {
+        if ((end = strchr(p, ']')) == NULL)
+            return -1;
+        n = (size_t)(end - p - 1);
+        p++;
+        end++;
+    } else {
+        end = p + strcspn(p, ":/");
+        n = (size_t)(end - p);
+    }
+    if (n == 0 || n >= hsize)
+        return -1;
+    memcpy(host, p, n);
+    host[n] = '\0';
+    if (*end == ':') {
+        end++;
+        n = strspn(end, "0123456789");
+        if (n == 0 || n >= psize || n > 5 ||
+            (end[n] != '\0' && strcmp(end + n, "/") != 0))
+            return -1;
+        memcpy(port, end, n);
+        port[n] = '\0';
+    } else if (*end != '\0' && strcmp(end, "/") != 0) {
+        return -1;
+    }
+    return 0;
+}

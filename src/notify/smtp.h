@@ -207,4 +207,15 @@ TOCSIN_MUST_CHECK int smtp_run(const struct smtp_options *o,
                                const struct smtp_callbacks *cb, void *ctx,
                                struct smtp_stats *st, struct buf *why);
 
+/*
+ * Read a relay URL: smtp://host[:port] (port 25; STARTTLS when offered, or
+ * required when require_tls) or smtps://host[:port] (port 465, TLS from
+ * the start); host may be [IPv6]; a trailing '/' is allowed. Host and
+ * port go to host[hsize] and port[psize], the TLS mode (SMTP_TLS_*) to
+ * *tls. 0, or -1 for anything else (nothing is written then that the
+ * caller should use).
+ */
+int smtp_url_parse(const char *url, int require_tls, char *host, size_t hsize,
+                   char *port, size_t psize, int *tls);
+
 #endif

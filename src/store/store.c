@@ -173,6 +173,40 @@ static const char *const store_migrations[] = {
     ");\n"
     "CREATE INDEX messages_state ON messages(state, next_at);\n"
     "CREATE INDEX messages_vcode ON messages(vcode);\n",
+
+    /* 6: answers to "am I affected?" (serve): a message of kind 1 to the
+     * address that was asked about, sealed in rcpt, beside the one notice
+     * (kind 0) per person and brand; the subject as sent, sealed, for the
+     * verification page. The table is rebuilt: the unique constraint of
+     * migration 5 becomes a partial index over the notices. */
+    "CREATE TABLE messages6(\n"
+    "    id INTEGER PRIMARY KEY,\n"
+    "    person_id INTEGER NOT NULL,\n"
+    "    brand TEXT NOT NULL,\n"
+    "    kind INTEGER NOT NULL DEFAULT 0,\n" /* STORE_MSG_NOTICE, _ANSWER */
+    "    state INTEGER NOT NULL,\n"
+    "    attempts INTEGER NOT NULL DEFAULT 0,\n"
+    "    next_at INTEGER NOT NULL DEFAULT 0,\n"
+    "    domain TEXT,\n"
+    "    vcode BLOB,\n"
+    "    code INTEGER,\n"
+    "    reply TEXT,\n"
+    "    queued_at TEXT NOT NULL,\n"
+    "    sent_at TEXT,\n"
+    "    done_at TEXT,\n"
+    "    rcpt BLOB,\n"   /* answers: the address asked about, sealed */
+    "    subject BLOB\n" /* as sent, sealed */
+    ");\n"
+    "INSERT INTO messages6(id, person_id, brand, kind, state, attempts,"
+    " next_at, domain, vcode, code, reply, queued_at, sent_at, done_at)"
+    " SELECT id, person_id, brand, 0, state, attempts, next_at, domain,"
+    " vcode, code, reply, queued_at, sent_at, done_at FROM messages;\n"
+    "DROP TABLE messages;\n"
+    "ALTER TABLE messages6 RENAME TO messages;\n"
+    "CREATE UNIQUE INDEX messages_notice ON messages(person_id, brand)"
+    " WHERE kind = 0;\n"
+    "CREATE INDEX messages_state ON messages(state, next_at);\n"
+    "CREATE INDEX messages_vcode ON messages(vcode);\n",
 };
 
 #define STORE_NMIGRATIONS                                                     \

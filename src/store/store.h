@@ -371,6 +371,14 @@ enum store_msg_state {
     STORE_MSG_NSTATES
 };
 
+/* What a message is: the one notice per person and brand, or an answer
+ * to an "am I affected?" lookup on the web service, sent to the address
+ * that was asked about (rcpt). */
+enum store_msg_kind {
+    STORE_MSG_NOTICE = 0,
+    STORE_MSG_ANSWER = 1,
+};
+
 /* The state's name: "queued", "in_flight", ... */
 const char *store_msg_state_name(int state);
 
@@ -384,19 +392,36 @@ TOCSIN_MUST_CHECK int store_msg_queue(struct store *s, uint32_t channel,
 TOCSIN_MUST_CHECK int store_msg_move(struct store *s, int from, int to,
                                      uint64_t *n);
 
+/*
+ * Queue an answer (STORE_MSG_ANSWER) to person_id about brand, to the
+ * address rcpt[0..rcpt_len), sealed by the caller (seal_encrypt() with
+ * context STORE_MSG_RCPT_CONTEXT): *id gets its number. The notify stage
+ * sends it like a notice, to that address only.
+ */
+#define STORE_MSG_RCPT_CONTEXT    "tocsin message recipient"
+#define STORE_MSG_SUBJECT_CONTEXT "tocsin message subject"
+TOCSIN_MUST_CHECK int store_msg_answer(struct store *s, int64_t person_id,
+                                       const char *brand, const void *rcpt,
+                                       size_t rcpt_len, int64_t *id);
+
 /* A message as the sender sees it. */
 struct store_msg {
     int64_t id, person_id;
     const char *brand; /* borrowed for the callback */
+    int kind;          /* enum store_msg_kind */
     int state;
     uint32_t attempts;
+    const void *rcpt; /* answers: the sealed address, borrowed; or NULL */
+    size_t rcpt_len;
 };
 
 /* Call fn for up to max messages with an id above after_id that are
- * queued or deferred and due at unix time `now`, in id order. */
+ * queued or deferred and due at unix time `now`, in id order; only those
+ * of kind `kind` unless it is -1. */
 TOCSIN_MUST_CHECK int
-store_msg_due(struct store *s, int64_t now, int64_t after_id, size_t max,
-              int (*fn)(void *ctx, const struct store_msg *m), void *ctx);
+store_msg_due(struct store *s, int64_t now, int64_t after_id, int kind,
+              size_t max, int (*fn)(void *ctx, const struct store_msg *m),
+              void *ctx);
 
 /* The earliest next_at of the deferred messages into *t; 0 when there is
  * none. */
@@ -411,8 +436,10 @@ struct store_msg_update {
     const char *domain;         /* or NULL */
     const unsigned char *vcode; /* vcode_len bytes, or NULL */
     size_t vcode_len;
-    int code;          /* reply code, or 0 */
-    const char *reply; /* reply text, or NULL */
+    int code;            /* reply code, or 0 */
+    const char *reply;   /* reply text, or NULL */
+    const void *subject; /* sealed (STORE_MSG_SUBJECT_CONTEXT), or NULL */
+    size_t subject_len;
 };
 /* Apply n updates; sent_at is set on a move to in flight, done_at on a
  * move to accepted or failed. Call in a transaction. */

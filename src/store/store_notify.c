@@ -1,6 +1,7 @@
 /*
  * store_notify.c - the journal of messages (see store.h).
  */
+#include <limits.h>
 #include <string.h>
 
 #include "store_int.h"
@@ -68,25 +69,59 @@ store_msg_move(struct store *s, int from, int to, uint64_t *n)
 }
 
 int
-store_msg_due(struct store *s, int64_t now, int64_t after_id, size_t max,
-              int (*fn)(void *ctx, const struct store_msg *m), void *ctx)
+store_msg_answer(struct store *s, int64_t person_id, const char *brand,
+                 const void *rcpt, size_t rcpt_len, int64_t *id)
+{
+    sqlite3_stmt *st = NULL;
+    int rc = TOCSIN_OK;
+
+    *id = 0;
+    if (rcpt_len == 0 || rcpt_len > INT_MAX)
+        return TOCSIN_EINVAL;
+    if (sqlite3_prepare_v2(
+            s->db,
+            "INSERT INTO messages(person_id, brand, kind,"
+            " state, queued_at, rcpt) VALUES (?1, ?2, 1, 0, " STORE_NOW
+            ", ?3)",
+            -1, &st, NULL) != SQLITE_OK ||
+        sqlite3_bind_int64(st, 1, person_id) != SQLITE_OK ||
+        sqlite3_bind_text(st, 2, brand, -1, SQLITE_STATIC) != SQLITE_OK ||
+        sqlite3_bind_blob(st, 3, rcpt, (int)rcpt_len, SQLITE_STATIC) !=
+            SQLITE_OK) {
+        sqlite3_finalize(st);
+        return store_fail(s, TOCSIN_EDB);
+    }
+    if (sqlite3_step(st) != SQLITE_DONE)
+        rc = store_fail(s, TOCSIN_EDB);
+    else
+        *id = sqlite3_last_insert_rowid(s->db);
+    sqlite3_finalize(st);
+    return rc;
+}
+
+int
+store_msg_due(struct store *s, int64_t now, int64_t after_id, int kind,
+              size_t max, int (*fn)(void *ctx, const struct store_msg *m),
+              void *ctx)
 {
     struct store_msg m;
     sqlite3_stmt *st = NULL;
     int step, rc = TOCSIN_OK;
 
     if (sqlite3_prepare_v2(s->db,
-                           "SELECT id, person_id, brand, state, attempts"
-                           " FROM messages WHERE id > ?3"
+                           "SELECT id, person_id, brand, state, attempts,"
+                           " kind, rcpt FROM messages WHERE id > ?3"
                            /* '+': walk the table from the cursor, not the
                             * state index (which would sort every
                             * queued message for each batch) */
                            " AND +state IN (0, 3) AND +next_at <= ?1"
+                           " AND (?4 < 0 OR kind = ?4)"
                            " ORDER BY id LIMIT ?2",
                            -1, &st, NULL) != SQLITE_OK ||
         sqlite3_bind_int64(st, 1, now) != SQLITE_OK ||
         sqlite3_bind_int64(st, 2, (sqlite3_int64)max) != SQLITE_OK ||
-        sqlite3_bind_int64(st, 3, after_id) != SQLITE_OK) {
+        sqlite3_bind_int64(st, 3, after_id) != SQLITE_OK ||
+        sqlite3_bind_int(st, 4, kind) != SQLITE_OK) {
         sqlite3_finalize(st);
         return store_fail(s, TOCSIN_EDB);
     }
@@ -96,6 +131,9 @@ store_msg_due(struct store *s, int64_t now, int64_t after_id, size_t max,
         m.brand = (const char *)sqlite3_column_text(st, 2);
         m.state = sqlite3_column_int(st, 3);
         m.attempts = (uint32_t)sqlite3_column_int64(st, 4);
+        m.kind = sqlite3_column_int(st, 5);
+        m.rcpt = sqlite3_column_blob(st, 6);
+        m.rcpt_len = (size_t)sqlite3_column_bytes(st, 6);
         if (m.brand == NULL) {
             rc = store_fail(s, TOCSIN_ENOMEM);
             break;
@@ -121,6 +159,7 @@ store_msg_update(struct store *s, const struct store_msg_update *u, size_t n)
         "UPDATE messages SET state = ?2, attempts = ?3, next_at = ?4,"
         " domain = coalesce(?5, domain), vcode = coalesce(?6, vcode),"
         " code = coalesce(?7, code), reply = coalesce(?8, reply),"
+        " subject = coalesce(?9, subject),"
         " sent_at = CASE WHEN ?2 = 1 THEN " STORE_NOW " ELSE sent_at END,"
         " done_at = CASE WHEN ?2 IN (2, 4) THEN " STORE_NOW
         " ELSE done_at END WHERE id = ?1");
@@ -146,6 +185,10 @@ store_msg_update(struct store *s, const struct store_msg_update *u, size_t n)
             (x->reply != NULL
                  ? sqlite3_bind_text(st, 8, x->reply, -1, SQLITE_STATIC)
                  : sqlite3_bind_null(st, 8)) != SQLITE_OK ||
+            (x->subject != NULL
+                 ? sqlite3_bind_blob(st, 9, x->subject, (int)x->subject_len,
+                                     SQLITE_STATIC)
+                 : sqlite3_bind_null(st, 9)) != SQLITE_OK ||
             sqlite3_step(st) != SQLITE_DONE) {
             rc = store_fail(s, TOCSIN_EDB);
             store_done(st);

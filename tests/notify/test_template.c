@@ -766,6 +766,7 @@ enum {
     M_INFO_URL,
     M_DPO_EMAIL,
     M_DPO_PHONE,
+    M_ANSWER,
     M_COUNT
 };
 
