@@ -7,9 +7,12 @@
  * Content-Language, Auto-Submitted, X-Auto-Response-Suppress and the
  * verification code for support staff). The output is CRLF throughout,
  * every line at most 998 octets (headers are folded to 78 where the
- * content allows, quoted-printable lines at most 76) and 7-bit: ready for
- * SMTP DATA after mime_dot_stuff(), or for a Maildir file after turning
- * CRLF into LF.
+ * content allows, quoted-printable lines at most 76) and 7-bit. No line
+ * starts with a '.' (header lines start with a field name or a blank,
+ * quoted-printable writes such a dot as =2E, boundary lines start with
+ * "--"), so the output followed by "." CRLF is its SMTP DATA form, with no
+ * dot-stuffing needed (mime_dot_stuff() is for other text); for a Maildir
+ * file, turn CRLF into LF.
  *
  * There is no List-Unsubscribe and no tracking by design: these are
  * transactional legal notices (GDPR art. 34), not a mailing list.

@@ -79,6 +79,9 @@ enum nvar {
 
 static const char *const notify_langs[NOTIFY_LANGS] = {"nl", "en"};
 
+_Static_assert(STORE_VCODE_BYTES == VCODE_VALUE_BYTES,
+               "the journal keeps the whole code value");
+
 /* ---- templates ---- */
 
 static int
@@ -196,12 +199,40 @@ notify_templates_free(struct notify_ctx *x)
 
 /* ---- composing one message ---- */
 
+void
+notify_compose_init(struct ncompose *w, struct store *s)
+{
+    w->s = s;
+    buf_init(&w->plain, SIZE_MAX);
+    buf_init(&w->scratch, 4096);
+    buf_init(&w->subject, LIMIT_MIME_SUBJECT * 4);
+    buf_init(&w->text, LIMIT_MIME_TEXT);
+    buf_init(&w->html, LIMIT_MIME_TEXT);
+}
+
+void
+notify_compose_free(struct ncompose *w)
+{
+    buf_wipe(&w->plain);
+    buf_wipe(&w->scratch);
+    buf_wipe(&w->subject);
+    buf_wipe(&w->text);
+    buf_wipe(&w->html);
+}
+
 /* What the contact record gives a message: copies, wiped after use. */
 struct ncontact {
     char name[LIMIT_MIME_NAME + 1];
     char email[LIMIT_EMAIL_ADDRESS + 1];
     char hint_email[128], hint_iban[128], hint_phone[64];
     int ok;
+};
+
+/* notify_contact_cb()'s context. */
+struct ncontact_ctx {
+    const struct notify_ctx *x;
+    struct ncompose *w;
+    struct ncontact *k;
 };
 
 /* Append p[0..len) and a space to out (at most max bytes in all). */
@@ -221,14 +252,16 @@ notify_word(char *out, size_t max, const char *p, size_t len)
 static int
 notify_contact_cb(void *ctx, const struct store_record_view *v)
 {
-    struct notify_ctx *x = ((void **)ctx)[0];
-    struct ncontact *k = ((void **)ctx)[1];
+    const struct ncontact_ctx *cc = ctx;
+    const struct notify_ctx *x = cc->x;
+    struct ncompose *w = cc->w;
+    struct ncontact *k = cc->k;
     struct record r;
     struct phone ph;
     int rc;
 
     rc = unseal_record(casedir_seal(x->c), v->id, v->sealed, v->sealed_len,
-                       &x->plain, &r);
+                       &w->plain, &r);
     if (rc != TOCSIN_OK)
         return rc;
     k->name[0] = '\0';
@@ -246,63 +279,41 @@ notify_contact_cb(void *ctx, const struct store_record_view *v)
         r.len[FIELD_EMAIL] < sizeof(k->email)) {
         memcpy(k->email, r.val[FIELD_EMAIL], r.len[FIELD_EMAIL]);
         k->email[r.len[FIELD_EMAIL]] = '\0';
-        buf_reset(&x->scratch);
-        if (email_mask(k->email, strlen(k->email), &x->scratch) == TOCSIN_OK &&
-            buf_len(&x->scratch) < sizeof(k->hint_email))
+        buf_reset(&w->scratch);
+        if (email_mask(k->email, strlen(k->email), &w->scratch) == TOCSIN_OK &&
+            buf_len(&w->scratch) < sizeof(k->hint_email))
             snprintf(k->hint_email, sizeof(k->hint_email), "%s",
-                     buf_str(&x->scratch));
+                     buf_str(&w->scratch));
         k->ok = 1;
     }
-    buf_reset(&x->scratch);
+    buf_reset(&w->scratch);
     if (r.val[FIELD_IBAN] != NULL && !(r.flags[FIELD_IBAN] & RECORD_INVALID) &&
-        iban_mask(r.val[FIELD_IBAN], r.len[FIELD_IBAN], &x->scratch) ==
+        iban_mask(r.val[FIELD_IBAN], r.len[FIELD_IBAN], &w->scratch) ==
             TOCSIN_OK &&
-        buf_len(&x->scratch) < sizeof(k->hint_iban))
+        buf_len(&w->scratch) < sizeof(k->hint_iban))
         snprintf(k->hint_iban, sizeof(k->hint_iban), "%s",
-                 buf_str(&x->scratch));
-    buf_reset(&x->scratch);
+                 buf_str(&w->scratch));
+    buf_reset(&w->scratch);
     if (r.val[FIELD_MOBILE] != NULL &&
         !(r.flags[FIELD_MOBILE] & RECORD_INVALID) &&
         phone_normalize(r.val[FIELD_MOBILE], r.len[FIELD_MOBILE], &ph) ==
             TOCSIN_OK &&
-        phone_mask(&ph, &x->scratch) == TOCSIN_OK &&
-        buf_len(&x->scratch) < sizeof(k->hint_phone))
+        phone_mask(&ph, &w->scratch) == TOCSIN_OK &&
+        buf_len(&w->scratch) < sizeof(k->hint_phone))
         snprintf(k->hint_phone, sizeof(k->hint_phone), "%s",
-                 buf_str(&x->scratch));
+                 buf_str(&w->scratch));
     else if (r.val[FIELD_PHONE] != NULL &&
              !(r.flags[FIELD_PHONE] & RECORD_INVALID) &&
              phone_normalize(r.val[FIELD_PHONE], r.len[FIELD_PHONE], &ph) ==
                  TOCSIN_OK &&
-             (buf_reset(&x->scratch), phone_mask(&ph, &x->scratch)) ==
+             (buf_reset(&w->scratch), phone_mask(&ph, &w->scratch)) ==
                  TOCSIN_OK &&
-             buf_len(&x->scratch) < sizeof(k->hint_phone))
+             buf_len(&w->scratch) < sizeof(k->hint_phone))
         snprintf(k->hint_phone, sizeof(k->hint_phone), "%s",
-                 buf_str(&x->scratch));
-    buf_scrub(&x->scratch);
-    buf_scrub(&x->plain);
+                 buf_str(&w->scratch));
+    buf_scrub(&w->scratch);
+    buf_scrub(&w->plain);
     return TOCSIN_OK;
-}
-
-struct nexp {
-    const char *brand;
-    struct store_exposure e;
-    char language[8];
-    int found;
-};
-
-static int
-notify_exposure_cb(void *ctx, const struct store_exposure *e)
-{
-    struct nexp *n = ctx;
-
-    if (strcmp(e->brand, n->brand) != 0)
-        return 0;
-    n->e = *e;
-    snprintf(n->language, sizeof(n->language), "%s", e->language);
-    n->e.brand = n->brand;
-    n->e.language = n->language;
-    n->found = 1;
-    return 0;
 }
 
 /* "7 februari 2026" or "7 February 2026". */
@@ -341,86 +352,126 @@ notify_render(const struct tpl *t, const struct tpl_data *d, struct buf *out)
     return tpl_render(t, d, out);
 }
 
+/* The brand's messages; the no-brand one for a brand no longer in
+ * case.ini. */
+static const struct nbrand *
+notify_brand(const struct notify_ctx *x, const char *brand)
+{
+    size_t i;
+
+    for (i = 0; i < x->cfg->nbrands; i++)
+        if (strcmp(x->cfg->brands[i].id, brand) == 0)
+            return &x->brands[i];
+    return &x->brands[x->cfg->nbrands];
+}
+
+/* The Message-ID of message id of brand nb, without <>, into msgid; its
+ * local part (before the @) into local. */
+static void
+notify_message_id(const struct notify_ctx *x, const struct nbrand *nb,
+                  int64_t id, char local[LIMIT_MIME_ID_LOCAL + 1],
+                  char msgid[NOTIFY_MSGID_MAX])
+{
+    snprintf(local, LIMIT_MIME_ID_LOCAL + 1, "%s.%lld", x->case_tag,
+             (long long)id);
+    snprintf(msgid, NOTIFY_MSGID_MAX, "%s@%s", local,
+             nb->cfg != NULL ? nb->cfg->message_id_domain
+                             : x->brands[0].cfg->message_id_domain);
+}
+
+/* The verification code of message id of brand: for
+ * store_msg_fill_vcodes(). */
+static void
+notify_vcode_fn(void *ctx, int64_t id, const char *brand, unsigned char *value)
+{
+    struct notify_ctx *x = ctx;
+    char local[LIMIT_MIME_ID_LOCAL + 1], msgid[NOTIFY_MSGID_MAX];
+
+    notify_message_id(x, notify_brand(x, brand), id, local, msgid);
+    vcode_value(x->vkey, msgid, strlen(msgid), value);
+}
+
 /* The address an answer goes to: unsealed from m->box into k->email,
  * with its masked hint; k->ok when it is a valid address. */
 static int
-notify_answer_rcpt(struct notify_ctx *x, const struct nmsg *m,
-                   struct ncontact *k)
+notify_answer_rcpt(const struct notify_ctx *x, struct ncompose *w,
+                   const struct nmsg *m, struct ncontact *k)
 {
     unsigned flags = 0;
     int rc;
 
-    buf_reset(&x->plain);
+    buf_reset(&w->plain);
     rc = seal_decrypt(casedir_seal(x->c), STORE_MSG_RCPT_CONTEXT, m->box,
-                      m->box_len, &x->plain);
+                      m->box_len, &w->plain);
     if (rc == TOCSIN_ECRYPTO)
         return TOCSIN_OK; /* not ok: failed with a reason */
     if (rc != TOCSIN_OK)
         return rc;
-    buf_reset(&x->scratch);
-    if (email_normalize(buf_str(&x->plain), buf_len(&x->plain), &x->scratch,
+    buf_reset(&w->scratch);
+    if (email_normalize(buf_str(&w->plain), buf_len(&w->plain), &w->scratch,
                         &flags) == TOCSIN_OK &&
-        buf_len(&x->scratch) < sizeof(k->email)) {
-        memcpy(k->email, buf_str(&x->scratch), buf_len(&x->scratch) + 1);
-        buf_reset(&x->scratch);
+        buf_len(&w->scratch) < sizeof(k->email)) {
+        memcpy(k->email, buf_str(&w->scratch), buf_len(&w->scratch) + 1);
+        buf_reset(&w->scratch);
         k->hint_email[0] = '\0';
-        if (email_mask(k->email, strlen(k->email), &x->scratch) == TOCSIN_OK &&
-            buf_len(&x->scratch) < sizeof(k->hint_email))
-            memcpy(k->hint_email, buf_str(&x->scratch),
-                   buf_len(&x->scratch) + 1);
+        if (email_mask(k->email, strlen(k->email), &w->scratch) == TOCSIN_OK &&
+            buf_len(&w->scratch) < sizeof(k->hint_email))
+            memcpy(k->hint_email, buf_str(&w->scratch),
+                   buf_len(&w->scratch) + 1);
         k->ok = 1;
     }
-    buf_scrub(&x->scratch);
-    buf_scrub(&x->plain);
+    buf_scrub(&w->scratch);
+    buf_scrub(&w->plain);
     return TOCSIN_OK;
 }
 
 /* Compose message m into m->mime, or say why not (m->reason). */
 int
-notify_compose(struct notify_ctx *x, struct nmsg *m)
+notify_compose(const struct notify_ctx *x, struct ncompose *w, struct nmsg *m)
 {
     const struct case_config *cfg = x->cfg;
-    struct nexp ne = {m->brand, {0}, {0}, 0};
     struct ncontact k;
-    struct nbrand *nb = &x->brands[cfg->nbrands];
+    const struct nbrand *nb;
     struct tpl_value top[V_COUNT], lv[CATEGORY_COUNT][V_COUNT],
         nv[16][V_COUNT];
     struct tpl_data leaked[CATEGORY_COUNT], not_taken[16], d;
     struct mime_message mm;
     char date[64], local[LIMIT_MIME_ID_LOCAL + 1], vtext[VCODE_TEXT_MAX];
-    char msgid[LIMIT_MIME_ID_LOCAL + LIMIT_EMAIL_DOMAIN + 2];
+    char msgid[NOTIFY_MSGID_MAX];
     const char *lang, *at, *subj;
-    void *pair[2];
+    struct ncontact_ctx cc;
     size_t i, nl = 0, nn = 0, sl;
     int li, rc;
 
     m->composed = 0;
     m->reason = NULL;
     memset(&k, 0, sizeof(k));
-    for (i = 0; i < cfg->nbrands; i++)
-        if (strcmp(cfg->brands[i].id, m->brand) == 0)
-            nb = &x->brands[i];
-    if ((rc = store_person_exposures_each(x->s, m->person, notify_exposure_cb,
-                                          &ne)) != TOCSIN_OK)
-        return rc;
+    nb = notify_brand(x, m->brand);
     if (m->kind == STORE_MSG_ANSWER
-            ? !ne.found
-            : !ne.found || ne.e.channel != ASSESS_EMAIL ||
-                  ne.e.contact_record == 0) {
+            ? !m->has_exposure
+            : !m->has_exposure || m->e.channel != ASSESS_EMAIL ||
+                  m->e.contact_record == 0) {
         m->reason = "no e-mail channel for this person and brand (assess "
                     "changed since the message was queued)";
         return TOCSIN_OK;
     }
-    pair[0] = x;
-    pair[1] = &k;
-    if (ne.e.contact_record != 0 &&
-        (rc = store_record_get(x->s, ne.e.contact_record, notify_contact_cb,
-                               pair)) != TOCSIN_OK)
-        goto out;
+    cc.x = x;
+    cc.w = w;
+    cc.k = &k;
+    if (m->record_id != 0) {
+        struct store_record_view v;
+
+        memset(&v, 0, sizeof(v));
+        v.id = m->record_id;
+        v.sealed = buf_str(&m->sealed);
+        v.sealed_len = buf_len(&m->sealed);
+        if ((rc = notify_contact_cb(&cc, &v)) != TOCSIN_OK)
+            goto out;
+    }
     if (m->kind == STORE_MSG_ANSWER) {
         /* to the address that was asked about, not the one on file */
         k.ok = 0;
-        if ((rc = notify_answer_rcpt(x, m, &k)) != TOCSIN_OK)
+        if ((rc = notify_answer_rcpt(x, w, m, &k)) != TOCSIN_OK)
             goto out;
         if (!k.ok) {
             m->reason = "the address asked about cannot be read";
@@ -432,16 +483,16 @@ notify_compose(struct notify_ctx *x, struct nmsg *m)
     }
     at = strrchr(k.email, '@');
     snprintf(m->domain, sizeof(m->domain), "%s", at != NULL ? at + 1 : "");
-    lang = strcmp(ne.e.language, "en") == 0 ? "en" : "nl";
+    lang = strcmp(m->e.language, "en") == 0 ? "en" : "nl";
     li = lang[0] == 'e';
 
-    /* the verification code: of the Message-ID */
-    snprintf(local, sizeof(local), "%s.%lld", x->case_tag, (long long)m->id);
-    snprintf(msgid, sizeof(msgid), "%s@%s", local,
-             nb->cfg != NULL ? nb->cfg->message_id_domain
-                             : x->brands[0].cfg->message_id_domain);
+    /* the verification code: of the Message-ID; the journal has it from
+     * the queue, unless the brand's domain changed since */
+    notify_message_id(x, nb, m->id, local, msgid);
     vcode_value(x->vkey, msgid, strlen(msgid), m->vcode);
     vcode_format(m->vcode, vtext);
+    m->vcode_new = !m->has_vcode ||
+                   memcmp(m->vcode, m->stored_vcode, sizeof(m->vcode)) != 0;
 
     memset(top, 0, sizeof(top));
     top[V_NAME] = notify_str(k.name[0] ? k.name : (li ? "customer" : "klant"));
@@ -453,7 +504,7 @@ notify_compose(struct notify_ctx *x, struct nmsg *m)
     for (i = 0; i < CATEGORY_COUNT; i++) {
         const char *hint = NULL;
 
-        if (!(ne.e.categories & (1u << i)))
+        if (!(m->e.categories & (1u << i)))
             continue;
         memset(lv[nl], 0, sizeof(lv[nl]));
         lv[nl][V_LABEL] =
@@ -481,17 +532,17 @@ notify_compose(struct notify_ctx *x, struct nmsg *m)
     }
     top[V_NOT_TAKEN].items = not_taken;
     top[V_NOT_TAKEN].nitems = nn;
-    if (ne.e.categories & (1u << CATEGORY_IBAN))
+    if (m->e.categories & (1u << CATEGORY_IBAN))
         top[V_ADVICE_IBAN] = notify_str("1");
-    if (ne.e.categories & (1u << CATEGORY_ID_DOCUMENT))
+    if (m->e.categories & (1u << CATEGORY_ID_DOCUMENT))
         top[V_ADVICE_ID_DOCUMENT] = notify_str("1");
-    if (ne.e.categories & (1u << CATEGORY_NATIONAL_ID))
+    if (m->e.categories & (1u << CATEGORY_NATIONAL_ID))
         top[V_ADVICE_NATIONAL_ID] = notify_str("1");
-    if (ne.e.categories & (1u << CATEGORY_BIRTH_DATE))
+    if (m->e.categories & (1u << CATEGORY_BIRTH_DATE))
         top[V_ADVICE_BIRTH_DATE] = notify_str("1");
-    if (ne.e.flags & ASSESS_F_GUARDIAN)
+    if (m->e.flags & ASSESS_F_GUARDIAN)
         top[V_MINOR] = notify_str("1");
-    if (ne.e.flags & ASSESS_F_EX_CUSTOMER)
+    if (m->e.flags & ASSESS_F_EX_CUSTOMER)
         top[V_EX_CUSTOMER] = notify_str("1");
     top[V_MEASURES] = notify_str(cfg->measures);
     top[V_VERIFICATION_CODE] = notify_str(vtext);
@@ -503,18 +554,18 @@ notify_compose(struct notify_ctx *x, struct nmsg *m)
     d.values = top;
     d.count = V_COUNT;
 
-    if ((rc = notify_render(nb->t[li].subject, &d, &x->subject)) !=
+    if ((rc = notify_render(nb->t[li].subject, &d, &w->subject)) !=
             TOCSIN_OK ||
-        (rc = notify_render(nb->t[li].text, &d, &x->text)) != TOCSIN_OK ||
-        (rc = notify_render(nb->t[li].html, &d, &x->html)) != TOCSIN_OK)
+        (rc = notify_render(nb->t[li].text, &d, &w->text)) != TOCSIN_OK ||
+        (rc = notify_render(nb->t[li].html, &d, &w->html)) != TOCSIN_OK)
         goto out;
     /* the subject: one line, without the template's line break */
-    sl = buf_len(&x->subject);
-    while (sl > 0 && (buf_str(&x->subject)[sl - 1] == '\n' ||
-                      buf_str(&x->subject)[sl - 1] == '\r'))
+    sl = buf_len(&w->subject);
+    while (sl > 0 && (buf_str(&w->subject)[sl - 1] == '\n' ||
+                      buf_str(&w->subject)[sl - 1] == '\r'))
         sl--;
-    buf_truncate(&x->subject, sl);
-    subj = buf_str(&x->subject);
+    buf_truncate(&w->subject, sl);
+    subj = buf_str(&w->subject);
     if (memchr(subj, '\n', sl) != NULL || memchr(subj, '\r', sl) != NULL) {
         m->reason = "the subject is more than one line";
         goto out;
@@ -534,10 +585,10 @@ notify_compose(struct notify_ctx *x, struct nmsg *m)
     mm.verification = vtext;
     mm.date = time(NULL);
     mm.date_zone = x->zone;
-    mm.text = buf_str(&x->text);
-    mm.text_len = buf_len(&x->text);
-    mm.html = buf_str(&x->html);
-    mm.html_len = buf_len(&x->html);
+    mm.text = buf_str(&w->text);
+    mm.text_len = buf_len(&w->text);
+    mm.html = buf_str(&w->html);
+    mm.html_len = buf_len(&w->html);
     buf_reset(&m->mime);
     rc = mime_write(&mm, &m->mime);
     if (rc == TOCSIN_EINVAL || rc == TOCSIN_EFORMAT) {
@@ -557,9 +608,9 @@ notify_compose(struct notify_ctx *x, struct nmsg *m)
         m->mail_from = mm.from.addr;
     }
 out:
-    buf_scrub(&x->subject);
-    buf_scrub(&x->text);
-    buf_scrub(&x->html);
+    buf_scrub(&w->subject);
+    buf_scrub(&w->text);
+    buf_scrub(&w->html);
     sodium_memzero(&k, sizeof(k));
     return rc;
 }
@@ -667,6 +718,23 @@ struct nbatch {
 };
 
 void
+notify_msg_init(struct nmsg *m)
+{
+    buf_init(&m->mime, 8u * LIMIT_MIME_TEXT);
+    buf_init(&m->subject_box, 4u * LIMIT_MIME_SUBJECT);
+    buf_init(&m->sealed, LIMIT_SEAL_PLAIN + 64);
+}
+
+void
+notify_msg_free(struct nmsg *m)
+{
+    sodium_memzero(m->rcpt, sizeof(m->rcpt));
+    buf_wipe(&m->mime);
+    buf_free(&m->subject_box);
+    buf_free(&m->sealed);
+}
+
+int
 notify_take(struct nmsg *m, const struct store_msg *sm)
 {
     m->id = sm->id;
@@ -674,6 +742,9 @@ notify_take(struct nmsg *m, const struct store_msg *sm)
     m->attempts = sm->attempts;
     snprintf(m->brand, sizeof(m->brand), "%s", sm->brand);
     m->kind = sm->kind;
+    m->has_vcode = sm->vcode != NULL;
+    if (m->has_vcode)
+        memcpy(m->stored_vcode, sm->vcode, sizeof(m->stored_vcode));
     m->box_len = 0;
     if (sm->rcpt != NULL && sm->rcpt_len <= sizeof(m->box)) {
         memcpy(m->box, sm->rcpt, sm->rcpt_len);
@@ -682,6 +753,19 @@ notify_take(struct nmsg *m, const struct store_msg *sm)
     m->composed = 0;
     m->reason = NULL;
     m->domain[0] = '\0';
+    m->has_exposure = sm->has_exposure;
+    m->record_id = 0;
+    buf_reset(&m->sealed);
+    if (!sm->has_exposure)
+        return TOCSIN_OK;
+    m->e = sm->e;
+    snprintf(m->language, sizeof(m->language), "%s", sm->e.language);
+    m->e.brand = m->brand;
+    m->e.language = m->language;
+    if (sm->sealed == NULL)
+        return TOCSIN_OK;
+    m->record_id = sm->record_id;
+    return buf_append(&m->sealed, sm->sealed, sm->sealed_len);
 }
 
 static int
@@ -691,8 +775,7 @@ notify_due_cb(void *ctx, const struct store_msg *sm)
 
     if (b->n == b->max)
         return 0;
-    notify_take(&b->m[b->n++], sm);
-    return 0;
+    return notify_take(&b->m[b->n++], sm);
 }
 
 double
@@ -734,7 +817,7 @@ notify_batch(struct notify_ctx *x, struct nbatch *b,
     for (i = 0; i < b->n; i++) {
         struct nmsg *m = &b->m[i];
 
-        if ((rc = notify_compose(x, m)) != TOCSIN_OK)
+        if ((rc = notify_compose(x, &x->w, m)) != TOCSIN_OK)
             return rc;
         x->res->composed += m->composed;
         if (o->dry_run)
@@ -745,8 +828,10 @@ notify_batch(struct notify_ctx *x, struct nbatch *b,
         if (m->composed) {
             u[n].state = STORE_MSG_IN_FLIGHT;
             u[n].domain = m->domain;
-            u[n].vcode = m->vcode;
-            u[n].vcode_len = sizeof(m->vcode);
+            if (m->vcode_new) {
+                u[n].vcode = m->vcode;
+                u[n].vcode_len = sizeof(m->vcode);
+            }
             u[n].subject = buf_str(&m->subject_box);
             u[n].subject_len = buf_len(&m->subject_box);
         } else {
@@ -840,6 +925,7 @@ notify_run(struct casedir *c, const struct notify_options *o,
     time_t now = time(NULL);
     double t0 = notify_now();
     int64_t cursor = 0;
+    uint64_t vfilled = 0;
     size_t i;
     int rc;
 
@@ -852,11 +938,7 @@ notify_run(struct casedir *c, const struct notify_options *o,
     x.o = o;
     x.res = res;
     buf_init(&meta, 1u << 20);
-    buf_init(&x.plain, SIZE_MAX);
-    buf_init(&x.scratch, 4096);
-    buf_init(&x.subject, LIMIT_MIME_SUBJECT * 4);
-    buf_init(&x.text, LIMIT_MIME_TEXT);
-    buf_init(&x.html, LIMIT_MIME_TEXT);
+    notify_compose_init(&x.w, x.s);
     buf_init(&x.file, 8u * LIMIT_MIME_TEXT);
     localtime_r(&now, &tm);
     x.zone = (int)(tm.tm_gmtoff / 60);
@@ -890,6 +972,8 @@ notify_run(struct casedir *c, const struct notify_options *o,
         (!o->answers_only &&
          (rc = store_msg_queue(x.s, ASSESS_EMAIL, ASSESS_F_PERSONAL,
                                &res->queued_new)) != TOCSIN_OK) ||
+        (rc = store_msg_fill_vcodes(x.s, notify_vcode_fn, &x, &vfilled)) !=
+            TOCSIN_OK ||
         (rc = store_msg_move(x.s, STORE_MSG_IN_FLIGHT, STORE_MSG_UNCERTAIN,
                              &res->uncertain)) != TOCSIN_OK ||
         (o->resend_uncertain &&
@@ -911,10 +995,8 @@ notify_run(struct casedir *c, const struct notify_options *o,
         rc = TOCSIN_ENOMEM;
         goto out;
     }
-    for (i = 0; i < b.max; i++) {
-        buf_init(&b.m[i].mime, 8u * LIMIT_MIME_TEXT);
-        buf_init(&b.m[i].subject_box, 4u * LIMIT_MIME_SUBJECT);
-    }
+    for (i = 0; i < b.max; i++)
+        notify_msg_init(&b.m[i]);
     if ((rc = store_msg_counts(x.s, res->counts)) != TOCSIN_OK)
         goto dberr;
     prog = o->progress ? progress_start("notify: sending",
@@ -991,20 +1073,14 @@ dberr:
 out:
     progress_end(prog);
     if (b.m != NULL)
-        for (i = 0; i < NOTIFY_BATCH; i++) {
-            buf_wipe(&b.m[i].mime);
-            buf_free(&b.m[i].subject_box);
-        }
+        for (i = 0; i < NOTIFY_BATCH; i++)
+            notify_msg_free(&b.m[i]);
     free(b.m);
     free(u);
     notify_templates_free(&x);
     sodium_memzero(x.vkey, sizeof(x.vkey));
     buf_free(&meta);
-    buf_wipe(&x.plain);
-    buf_wipe(&x.scratch);
-    buf_wipe(&x.subject);
-    buf_wipe(&x.text);
-    buf_wipe(&x.html);
+    notify_compose_free(&x.w);
     buf_wipe(&x.file);
     return rc;
 }

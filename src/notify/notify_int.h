@@ -18,8 +18,9 @@
 #include "template.h"
 #include "vcode.h"
 
-#define NOTIFY_LANGS 2   /* nl, en */
-#define NOTIFY_BATCH 256 /* messages per journal commit */
+#define NOTIFY_LANGS     2   /* nl, en */
+#define NOTIFY_BATCH     256 /* messages per journal commit */
+#define NOTIFY_MSGID_MAX (LIMIT_MIME_ID_LOCAL + LIMIT_EMAIL_DOMAIN + 2)
 
 /* The compiled templates of one brand and language. */
 struct ntpl {
@@ -33,6 +34,19 @@ struct nbrand {
     struct ntpl t[NOTIFY_LANGS];
 };
 
+/* What composing needs of its own: one per composing thread. */
+struct ncompose {
+    struct store *s; /* a connection of this thread's */
+    struct buf plain, scratch, subject, text, html;
+};
+
+/* Set up w over store s; notify_compose_free() wipes and frees it. */
+void notify_compose_init(struct ncompose *w, struct store *s);
+void notify_compose_free(struct ncompose *w);
+
+/* The run: set up before delivery, read-only while messages are composed
+ * (by any thread), except w and the Maildir's file buffer (the main
+ * thread's). */
 struct notify_ctx {
     struct casedir *c;
     const struct case_config *cfg;
@@ -43,8 +57,9 @@ struct notify_ctx {
     unsigned char vkey[VCODE_KEY_BYTES];
     char case_tag[17]; /* 16 hex digits of the case id */
     char maildir[4096];
-    int zone; /* minutes east of UTC */
-    struct buf plain, scratch, subject, text, html, mime, file;
+    int zone;          /* minutes east of UTC */
+    struct ncompose w; /* the main thread's */
+    struct buf file;
     int ok[NOTIFY_BATCH]; /* per message of a batch: written */
 };
 
@@ -55,26 +70,39 @@ struct nmsg {
     int kind;                                    /* STORE_MSG_NOTICE, ANSWER */
     unsigned char box[LIMIT_EMAIL_ADDRESS + 64]; /* answers: sealed rcpt */
     size_t box_len;
-    struct buf subject_box; /* the subject as sent, sealed */
+    struct buf subject_box;  /* the subject as sent, sealed */
+    int has_exposure;        /* from the journal's read: */
+    struct store_exposure e; /* brand and language point into m */
+    char language[8];
+    int64_t record_id; /* the contact record, 0: none */
+    struct buf sealed; /* its sealed form */
     uint32_t attempts;
     int composed;       /* 1: mime holds it */
     const char *reason; /* why not composed (static, no personal data) */
     char domain[LIMIT_EMAIL_DOMAIN + 1];
     unsigned char vcode[VCODE_VALUE_BYTES];
+    unsigned char stored_vcode[VCODE_VALUE_BYTES]; /* the journal's */
+    int has_vcode;                                 /* the journal has one */
+    int vcode_new; /* composed: vcode differs from the journal's */
     char rcpt[LIMIT_EMAIL_ADDRESS + 1]; /* SMTP: wiped when done */
     const char *mail_from;              /* SMTP: the brand's address */
-    struct buf mime;
-    struct buf wire; /* SMTP: mime dot-stuffed */
+    struct buf mime;                    /* SMTP: with the final dot */
 };
 
+/* The buffers of a message slot: notify_msg_free() wipes and frees. */
+void notify_msg_init(struct nmsg *m);
+void notify_msg_free(struct nmsg *m);
+
 /* Set m up for the journal's message sm (id, person, brand, kind, the
- * sealed recipient of an answer); nothing composed yet. */
-void notify_take(struct nmsg *m, const struct store_msg *sm);
+ * sealed recipient of an answer, the exposure and contact record: copies);
+ * nothing composed yet. TOCSIN_ENOMEM. */
+int notify_take(struct nmsg *m, const struct store_msg *sm);
 
 /* Compose message m (id, person, brand, attempts set) into m->mime, with
  * m->rcpt, m->domain, m->vcode and m->mail_from; or m->composed 0 and
  * m->reason. Errors: database and unsealing ones. */
-int notify_compose(struct notify_ctx *x, struct nmsg *m);
+int notify_compose(const struct notify_ctx *x, struct ncompose *w,
+                   struct nmsg *m);
 
 /* Commit n journal updates in one transaction. */
 int notify_journal(struct notify_ctx *x, const struct store_msg_update *u,

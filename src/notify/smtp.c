@@ -46,7 +46,8 @@
 #define NSEG        16  /* output segments queued on a connection */
 #define NTXN        2   /* transactions of a connection in flight */
 #define INBUF       (2 * LIMIT_SMTP_LINE)
-#define ENH_MAX     16 /* "5.123.123" and NUL */
+#define ENH_MAX     16         /* "5.123.123" and NUL */
+#define WAKE_ID     UINT32_MAX /* epoll data of the caller's wake_fd */
 
 enum conn_state {
     CS_WAIT,       /* not connected; connect at c->at */
@@ -1664,9 +1665,18 @@ loop(struct run *r)
         }
         r->now = mono_ms();
         for (k = 0; k < n; k++) {
-            struct conn *c = &r->conns[ev[k].data.u32];
+            struct conn *c;
             uint32_t e = ev[k].events;
 
+            if (ev[k].data.u32 == WAKE_ID) {
+                uint64_t v;
+
+                /* messages are ready: the next iteration hands them out */
+                if (read(r->o->wake_fd, &v, sizeof v) < 0 && errno != EAGAIN)
+                    log_debug("smtp: wake-up read: %s", strerror(errno));
+                continue;
+            }
+            c = &r->conns[ev[k].data.u32];
             if (c->fd < 0)
                 continue;
             if (c->state == CS_CONNECTING)
@@ -1806,6 +1816,18 @@ smtp_run(const struct smtp_options *o, const struct smtp_callbacks *cb,
         rc = r.conns == NULL ? TOCSIN_ENOMEM : TOCSIN_EIO;
         buf_setf(why, "smtp: %s", tocsin_strerror(rc));
         goto out;
+    }
+    if (o->wake_fd > 0) {
+        struct epoll_event ev;
+
+        memset(&ev, 0, sizeof ev);
+        ev.events = EPOLLIN;
+        ev.data.u32 = WAKE_ID;
+        if (epoll_ctl(r.ep, EPOLL_CTL_ADD, o->wake_fd, &ev) != 0) {
+            rc = TOCSIN_EIO;
+            buf_setf(why, "smtp: epoll: %s", strerror(errno));
+            goto out;
+        }
     }
     for (i = 0; i < r.nconn; i++) {
         struct conn *c = &r.conns[i];

@@ -90,6 +90,11 @@ enum smtp_tls {
  *                   connection that got no message this long is closed
  *                   (one is kept open); it comes back when the others are
  *                   all busy.
+ *  wake_fd          an eventfd the caller makes readable when next() may
+ *                   have a message after it returned 0 (another thread
+ *                   composes them); the engine reads it empty and asks at
+ *                   once. 0 or less: none (next() is asked again within
+ *                   10 ms).
  */
 struct smtp_options {
     const char *host;
@@ -109,6 +114,7 @@ struct smtp_options {
     unsigned command_ms;
     unsigned data_ms;
     unsigned idle_ms;
+    int wake_fd;
 };
 
 /*

@@ -404,6 +404,20 @@ TOCSIN_MUST_CHECK int store_msg_answer(struct store *s, int64_t person_id,
                                        const char *brand, const void *rcpt,
                                        size_t rcpt_len, int64_t *id);
 
+/*
+ * Give every message without a verification code its code: fn(ctx, id,
+ * brand, value) writes the value (STORE_VCODE_BYTES) of message id of
+ * brand. One statement, so that sending a message later writes only its
+ * own row; with many new codes the code index is rebuilt after, not
+ * updated one by one. *n gets how many. Call in a transaction.
+ */
+#define STORE_VCODE_BYTES 10
+TOCSIN_MUST_CHECK int store_msg_fill_vcodes(struct store *s,
+                                            void (*fn)(void *ctx, int64_t id,
+                                                       const char *brand,
+                                                       unsigned char *value),
+                                            void *ctx, uint64_t *n);
+
 /* A message as the sender sees it. */
 struct store_msg {
     int64_t id, person_id;
@@ -413,11 +427,21 @@ struct store_msg {
     uint32_t attempts;
     const void *rcpt; /* answers: the sealed address, borrowed; or NULL */
     size_t rcpt_len;
+    const unsigned char *vcode; /* STORE_VCODE_BYTES, or NULL: borrowed */
+    /* What composing needs, read with it: the exposure of the person and
+     * brand (brand and language borrowed), and its contact record's
+     * sealed form (NULL when there is none). */
+    int has_exposure;
+    struct store_exposure e;
+    int64_t record_id;
+    const void *sealed;
+    size_t sealed_len;
 };
 
 /* Call fn for up to max messages with an id above after_id that are
  * queued or deferred and due at unix time `now`, in id order; only those
- * of kind `kind` unless it is -1. */
+ * of kind `kind` unless it is -1. One statement reads each message with
+ * its exposure and contact record. */
 TOCSIN_MUST_CHECK int
 store_msg_due(struct store *s, int64_t now, int64_t after_id, int kind,
               size_t max, int (*fn)(void *ctx, const struct store_msg *m),
@@ -448,8 +472,5 @@ store_msg_update(struct store *s, const struct store_msg_update *u, size_t n);
 
 /* The number of messages per state into counts[STORE_MSG_NSTATES]. */
 TOCSIN_MUST_CHECK int store_msg_counts(struct store *s, uint64_t *counts);
-
-/* The last database error as text, for messages; borrowed. */
-const char *store_errmsg(struct store *s);
 
 #endif

@@ -3,6 +3,7 @@
  */
 #include <limits.h>
 #include <string.h>
+#include <time.h>
 
 #include "store_int.h"
 
@@ -99,30 +100,97 @@ store_msg_answer(struct store *s, int64_t person_id, const char *brand,
     return rc;
 }
 
+struct store_vfill {
+    void (*fn)(void *ctx, int64_t id, const char *brand, unsigned char *value);
+    void *ctx;
+};
+
+static void
+store_vcode_sql(sqlite3_context *sc, int argc, sqlite3_value **argv)
+{
+    struct store_vfill *f = sqlite3_user_data(sc);
+    const char *brand = (const char *)sqlite3_value_text(argv[1]);
+    unsigned char v[STORE_VCODE_BYTES];
+
+    (void)argc;
+    if (brand == NULL) {
+        sqlite3_result_error_nomem(sc);
+        return;
+    }
+    f->fn(f->ctx, sqlite3_value_int64(argv[0]), brand, v);
+    sqlite3_result_blob(sc, v, sizeof(v), SQLITE_TRANSIENT);
+}
+
+int
+store_msg_fill_vcodes(struct store *s,
+                      void (*fn)(void *ctx, int64_t id, const char *brand,
+                                 unsigned char *value),
+                      void *ctx, uint64_t *n)
+{
+    struct store_vfill f = {fn, ctx};
+    uint64_t todo = 0;
+    int rc, many;
+
+    *n = 0;
+    if ((rc = store_count(s,
+                          "SELECT count(*) FROM messages WHERE vcode IS NULL",
+                          &todo)) != TOCSIN_OK ||
+        todo == 0)
+        return rc;
+    if (sqlite3_create_function(s->db, "tocsin_vcode", 2,
+                                SQLITE_UTF8 | SQLITE_DIRECTONLY, &f,
+                                store_vcode_sql, NULL, NULL) != SQLITE_OK)
+        return store_fail(s, TOCSIN_EDB);
+    many = todo > 50000;
+    if (many && (rc = store_exec(s, "DROP INDEX IF EXISTS messages_vcode")) !=
+                    TOCSIN_OK)
+        goto out;
+    if ((rc = store_exec(s, "UPDATE messages SET vcode = tocsin_vcode(id,"
+                            " brand) WHERE vcode IS NULL")) != TOCSIN_OK)
+        goto out;
+    *n = (uint64_t)sqlite3_changes(s->db);
+    if (many)
+        rc = store_exec(s, "CREATE INDEX messages_vcode ON messages(vcode)");
+out:
+    /* the function points into this frame: never leave it registered */
+    sqlite3_create_function(s->db, "tocsin_vcode", 2, SQLITE_UTF8, NULL, NULL,
+                            NULL, NULL);
+    return rc;
+}
+
 int
 store_msg_due(struct store *s, int64_t now, int64_t after_id, int kind,
               size_t max, int (*fn)(void *ctx, const struct store_msg *m),
               void *ctx)
 {
     struct store_msg m;
-    sqlite3_stmt *st = NULL;
-    int step, rc = TOCSIN_OK;
+    sqlite3_stmt *st;
+    int step = SQLITE_DONE, rc;
 
-    if (sqlite3_prepare_v2(s->db,
-                           "SELECT id, person_id, brand, state, attempts,"
-                           " kind, rcpt FROM messages WHERE id > ?3"
-                           /* '+': walk the table from the cursor, not the
-                            * state index (which would sort every
-                            * queued message for each batch) */
-                           " AND +state IN (0, 3) AND +next_at <= ?1"
-                           " AND (?4 < 0 OR kind = ?4)"
-                           " ORDER BY id LIMIT ?2",
-                           -1, &st, NULL) != SQLITE_OK ||
-        sqlite3_bind_int64(st, 1, now) != SQLITE_OK ||
+    /* prepared once: the composer asks for every batch */
+    if ((rc = store_prepare(
+             s, &s->stmt[STORE_MSG_DUE],
+             "SELECT m.id, m.person_id, m.brand, m.state, m.attempts, m.kind,"
+             " m.rcpt, m.vcode, e.person_id, e.records, e.categories, e.risk,"
+             " e.reasons, e.flags, e.topics, e.channel, e.why,"
+             " e.past_retention, e.contact_record, e.language, r.id,"
+             " r.sealed FROM messages m"
+             " LEFT JOIN exposures e ON e.person_id = m.person_id"
+             " AND e.brand = m.brand"
+             " LEFT JOIN records r ON r.id = e.contact_record"
+             " WHERE m.id > ?3"
+             /* '+': walk the table from the cursor, not the state index
+              * (which would sort every queued message for each batch) */
+             " AND +m.state IN (0, 3) AND +m.next_at <= ?1"
+             " AND (?4 < 0 OR m.kind = ?4)"
+             " ORDER BY m.id LIMIT ?2")) != TOCSIN_OK)
+        return rc;
+    st = s->stmt[STORE_MSG_DUE];
+    if (sqlite3_bind_int64(st, 1, now) != SQLITE_OK ||
         sqlite3_bind_int64(st, 2, (sqlite3_int64)max) != SQLITE_OK ||
         sqlite3_bind_int64(st, 3, after_id) != SQLITE_OK ||
         sqlite3_bind_int(st, 4, kind) != SQLITE_OK) {
-        sqlite3_finalize(st);
+        store_done(st);
         return store_fail(s, TOCSIN_EDB);
     }
     while ((step = sqlite3_step(st)) == SQLITE_ROW) {
@@ -134,6 +202,35 @@ store_msg_due(struct store *s, int64_t now, int64_t after_id, int kind,
         m.kind = sqlite3_column_int(st, 5);
         m.rcpt = sqlite3_column_blob(st, 6);
         m.rcpt_len = (size_t)sqlite3_column_bytes(st, 6);
+        m.vcode = sqlite3_column_bytes(st, 7) == STORE_VCODE_BYTES
+                      ? sqlite3_column_blob(st, 7)
+                      : NULL;
+        memset(&m.e, 0, sizeof(m.e));
+        m.has_exposure = sqlite3_column_type(st, 8) != SQLITE_NULL;
+        if (m.has_exposure) {
+            m.e.person_id = sqlite3_column_int64(st, 8);
+            m.e.brand = m.brand;
+            m.e.records = (uint32_t)sqlite3_column_int64(st, 9);
+            m.e.categories = (uint32_t)sqlite3_column_int64(st, 10);
+            m.e.risk = (uint32_t)sqlite3_column_int64(st, 11);
+            m.e.reasons = (uint32_t)sqlite3_column_int64(st, 12);
+            m.e.flags = (uint32_t)sqlite3_column_int64(st, 13);
+            m.e.topics = (uint32_t)sqlite3_column_int64(st, 14);
+            m.e.channel = (uint32_t)sqlite3_column_int64(st, 15);
+            m.e.why = (uint32_t)sqlite3_column_int64(st, 16);
+            m.e.past_retention = (uint32_t)sqlite3_column_int64(st, 17);
+            m.e.contact_record = sqlite3_column_int64(st, 18);
+            m.e.language = (const char *)sqlite3_column_text(st, 19);
+            if (m.e.language == NULL) {
+                rc = store_fail(s, TOCSIN_ENOMEM);
+                break;
+            }
+        }
+        m.record_id = sqlite3_column_int64(st, 20);
+        m.sealed = sqlite3_column_blob(st, 21);
+        m.sealed_len = (size_t)sqlite3_column_bytes(st, 21);
+        if (m.sealed_len == 0)
+            m.sealed = NULL;
         if (m.brand == NULL) {
             rc = store_fail(s, TOCSIN_ENOMEM);
             break;
@@ -143,7 +240,30 @@ store_msg_due(struct store *s, int64_t now, int64_t after_id, int kind,
     }
     if (rc == TOCSIN_OK && step != SQLITE_DONE)
         rc = store_fail(s, TOCSIN_EDB);
-    sqlite3_finalize(st);
+    store_done(st);
+    return rc;
+}
+
+/* The statement of store_msg_update(): with the verification code or
+ * without. A SET that names a column rewrites the index entries of that
+ * column even when the value stays: an update that does not change the
+ * code must not name it, or every journal commit writes pages of the code
+ * index (random pages: the codes are random). */
+static int
+store_msg_update_stmt(struct store *s, int vcode, sqlite3_stmt **st)
+{
+#define STORE_MSG_SET                                                         \
+    "UPDATE messages SET state = ?2, attempts = ?3, next_at = ?4,"            \
+    " domain = coalesce(?5, domain), code = coalesce(?7, code),"              \
+    " reply = coalesce(?8, reply), subject = coalesce(?9, subject),"          \
+    " sent_at = CASE WHEN ?2 = 1 THEN ?10 ELSE sent_at END,"                  \
+    " done_at = CASE WHEN ?2 IN (2, 4) THEN ?10 ELSE done_at END"
+    enum store_stmt k = vcode ? STORE_MSG_UPDATE_VCODE : STORE_MSG_UPDATE;
+    int rc = store_prepare(s, &s->stmt[k],
+                           vcode ? STORE_MSG_SET ", vcode = ?6 WHERE id = ?1"
+                                 : STORE_MSG_SET " WHERE id = ?1");
+#undef STORE_MSG_SET
+    *st = s->stmt[k];
     return rc;
 }
 
@@ -151,24 +271,21 @@ int
 store_msg_update(struct store *s, const struct store_msg_update *u, size_t n)
 {
     sqlite3_stmt *st;
+    char now[32];
+    struct tm tm;
+    time_t t = time(NULL);
     size_t i;
     int rc;
 
-    rc = store_prepare(
-        s, &s->stmt[STORE_MSG_UPDATE],
-        "UPDATE messages SET state = ?2, attempts = ?3, next_at = ?4,"
-        " domain = coalesce(?5, domain), vcode = coalesce(?6, vcode),"
-        " code = coalesce(?7, code), reply = coalesce(?8, reply),"
-        " subject = coalesce(?9, subject),"
-        " sent_at = CASE WHEN ?2 = 1 THEN " STORE_NOW " ELSE sent_at END,"
-        " done_at = CASE WHEN ?2 IN (2, 4) THEN " STORE_NOW
-        " ELSE done_at END WHERE id = ?1");
-    if (rc != TOCSIN_OK)
-        return rc;
-    st = s->stmt[STORE_MSG_UPDATE];
+    /* the time once for the group, as STORE_NOW writes it */
+    gmtime_r(&t, &tm);
+    strftime(now, sizeof(now), "%Y-%m-%dT%H:%M:%SZ", &tm);
     for (i = 0; i < n; i++) {
         const struct store_msg_update *x = &u[i];
 
+        if ((rc = store_msg_update_stmt(s, x->vcode != NULL, &st)) !=
+            TOCSIN_OK)
+            return rc;
         if (sqlite3_bind_int64(st, 1, x->id) != SQLITE_OK ||
             sqlite3_bind_int(st, 2, x->state) != SQLITE_OK ||
             sqlite3_bind_int64(st, 3, x->attempts) != SQLITE_OK ||
@@ -176,10 +293,9 @@ store_msg_update(struct store *s, const struct store_msg_update *u, size_t n)
             (x->domain != NULL
                  ? sqlite3_bind_text(st, 5, x->domain, -1, SQLITE_STATIC)
                  : sqlite3_bind_null(st, 5)) != SQLITE_OK ||
-            (x->vcode != NULL
-                 ? sqlite3_bind_blob(st, 6, x->vcode, (int)x->vcode_len,
-                                     SQLITE_STATIC)
-                 : sqlite3_bind_null(st, 6)) != SQLITE_OK ||
+            (x->vcode != NULL &&
+             sqlite3_bind_blob(st, 6, x->vcode, (int)x->vcode_len,
+                               SQLITE_STATIC) != SQLITE_OK) ||
             (x->code != 0 ? sqlite3_bind_int(st, 7, x->code)
                           : sqlite3_bind_null(st, 7)) != SQLITE_OK ||
             (x->reply != NULL
@@ -189,6 +305,7 @@ store_msg_update(struct store *s, const struct store_msg_update *u, size_t n)
                  ? sqlite3_bind_blob(st, 9, x->subject, (int)x->subject_len,
                                      SQLITE_STATIC)
                  : sqlite3_bind_null(st, 9)) != SQLITE_OK ||
+            sqlite3_bind_text(st, 10, now, -1, SQLITE_STATIC) != SQLITE_OK ||
             sqlite3_step(st) != SQLITE_DONE) {
             rc = store_fail(s, TOCSIN_EDB);
             store_done(st);
