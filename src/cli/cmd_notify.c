@@ -261,7 +261,7 @@ cmd_notify(int argc, char **argv)
     sigaction(SIGINT, &sa, NULL);
     sigaction(SIGTERM, &sa, NULL);
     o.stop = (volatile int *)&notify_stop;
-    o.progress = isatty(STDERR_FILENO);
+    o.progress = 1; /* a line on a terminal, else one every 5 s */
     rc = cli_logged_stage(c, "notify", notify_stage, &a);
     casedir_close(c);
     return rc == TOCSIN_ENOENT ? CLI_EXIT_FAILURE : cli_exit_code(rc);

@@ -483,6 +483,16 @@ notify_compose(const struct notify_ctx *x, struct ncompose *w, struct nmsg *m)
     }
     at = strrchr(k.email, '@');
     snprintf(m->domain, sizeof(m->domain), "%s", at != NULL ? at + 1 : "");
+    for (i = 0; k.email[i] != '\0'; i++) {
+        if ((unsigned char)k.email[i] >= 0x80) {
+            /* RFC 6531 would need SMTPUTF8 of every relay on the way,
+             * and an IDN domain its A-label (IDNA2008) */
+            m->reason = "an international address (UTF-8): it needs "
+                        "SMTPUTF8, which tocsin does not send; reach this "
+                        "person by letter";
+            goto out;
+        }
+    }
     lang = strcmp(m->e.language, "en") == 0 ? "en" : "nl";
     li = lang[0] == 'e';
 
@@ -778,6 +788,17 @@ notify_due_cb(void *ctx, const struct store_msg *sm)
     return notify_take(&b->m[b->n++], sm);
 }
 
+void
+notify_progress_note(struct notify_ctx *x)
+{
+    const struct notify_result *r = x->res;
+
+    progress_note(x->prog, "%llu deferred, %llu failed, %llu uncertain",
+                  (unsigned long long)r->deferred,
+                  (unsigned long long)r->failed,
+                  (unsigned long long)r->uncertain_now);
+}
+
 double
 notify_now(void)
 {
@@ -896,6 +917,7 @@ notify_batch(struct notify_ctx *x, struct nbatch *b,
         return rc;
     }
     rc = notify_journal(x, u, n);
+    notify_progress_note(x);
     progress_update(prog, x->res->sent + x->res->failed);
     return rc;
 }
@@ -1003,6 +1025,9 @@ notify_run(struct casedir *c, const struct notify_options *o,
                                         res->counts[STORE_MSG_QUEUED] +
                                             res->counts[STORE_MSG_DEFERRED])
                        : NULL;
+    x.prog = prog;
+    progress_lines(prog, 5);
+    notify_progress_note(&x);
     if (o->smtp != NULL && !o->dry_run) {
         rc = notify_smtp(&x, prog, why);
         if (rc == TOCSIN_EDB)

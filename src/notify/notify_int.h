@@ -61,6 +61,7 @@ struct notify_ctx {
     struct ncompose w; /* the main thread's */
     struct buf file;
     int ok[NOTIFY_BATCH]; /* per message of a batch: written */
+    struct progress *prog;
 };
 
 /* A message being sent: what compose found. */
@@ -107,6 +108,10 @@ int notify_compose(const struct notify_ctx *x, struct ncompose *w,
 /* Commit n journal updates in one transaction. */
 int notify_journal(struct notify_ctx *x, const struct store_msg_update *u,
                    size_t n);
+
+/* Put the deferred, failed and uncertain counts of this run on the
+ * progress line. */
+void notify_progress_note(struct notify_ctx *x);
 
 /* Seconds of a monotonic clock. */
 double notify_now(void);

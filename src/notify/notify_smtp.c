@@ -166,6 +166,7 @@ nsmtp_failed(struct nsmtp *n)
             n->slot[k].reason;
         n->x->res->failed++;
         nsmtp_release(n, k);
+        notify_progress_note(n->x);
     }
 }
 
@@ -455,6 +456,8 @@ nsmtp_done(void *ctx, uint64_t id, enum smtp_outcome oc, int code,
     memcpy(n->reply[u - n->up], clean, sizeof(clean));
     u->reply = n->reply[u - n->up];
     nsmtp_release(n, id);
+    if (oc != SMTP_ACCEPTED)
+        notify_progress_note(n->x);
     progress_update(n->prog, res->sent + res->failed);
 }
 
@@ -466,6 +469,7 @@ nsmtp_tick(void *ctx)
 
     nsmtp_failed(n);
     (void)nsmtp_flush(n);
+    progress_update(n->prog, n->x->res->sent + n->x->res->failed);
     pthread_mutex_lock(&n->mu);
     /* Deferred ones may be due now: look again from the start, but only
      * when no slot holds a message whose journal state is still queued

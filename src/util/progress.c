@@ -1,5 +1,6 @@
 #include "progress.h"
 
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <time.h>
@@ -17,6 +18,9 @@ struct progress {
     double started;
     double drawn;
     int active;
+    int quiet;    /* the log level hides it */
+    double every; /* not a terminal: a whole line this often; 0: none */
+    char note[160];
 };
 
 static double
@@ -35,13 +39,17 @@ progress_start(const char *what, uint64_t total)
 
     p->what = what;
     p->total = total;
-    p->active = isatty(STDERR_FILENO) && log_get_level() >= LOG_LEVEL_INFO;
-    p->started = p->active ? progress_now() : 0;
+    p->quiet = log_get_level() < LOG_LEVEL_INFO;
+    p->active = isatty(STDERR_FILENO) && !p->quiet;
+    p->started = progress_now();
+    p->drawn = p->started;
     return p;
 }
 
+/* The line; end is "" (redrawn in place) or "\n" (a whole line). */
 static void
-progress_draw(struct progress *p, double now)
+progress_draw(struct progress *p, double now, const char *start,
+              const char *end)
 {
     double secs = now - p->started;
     double rate = secs > 0 ? (double)p->done / secs : 0;
@@ -50,22 +58,44 @@ progress_draw(struct progress *p, double now)
     if (p->total > 0 && rate > 0 && p->done <= p->total)
         eta = (double)(p->total - p->done) / rate;
     if (p->unit != NULL)
-        fprintf(stderr, "\r\033[K%s: %llu %s, %.0f/s", p->what,
+        fprintf(stderr, "%s%s: %llu %s, %.0f/s", start, p->what,
                 (unsigned long long)p->items, p->unit,
                 secs > 0 ? (double)p->items / secs : 0);
     else if (p->total > 0)
-        fprintf(stderr, "\r\033[K%s: %llu/%llu, %.0f/s", p->what,
+        fprintf(stderr, "%s%s: %llu/%llu, %.0f/s", start, p->what,
                 (unsigned long long)p->done, (unsigned long long)p->total,
                 rate);
     else
-        fprintf(stderr, "\r\033[K%s: %llu, %.0f/s", p->what,
+        fprintf(stderr, "%s%s: %llu, %.0f/s", start, p->what,
                 (unsigned long long)p->done, rate);
     if (eta >= 0)
         fprintf(stderr, ", %.0f%%, ETA %d:%02d",
                 100.0 * (double)p->done / (double)p->total, (int)(eta / 60),
                 (int)eta % 60);
+    if (p->note[0] != '\0')
+        fprintf(stderr, ", %s", p->note);
+    fputs(end, stderr);
     fflush(stderr);
     p->drawn = now;
+}
+
+void
+progress_note(struct progress *p, const char *fmt, ...)
+{
+    va_list ap;
+
+    if (p == NULL)
+        return;
+    va_start(ap, fmt);
+    vsnprintf(p->note, sizeof(p->note), fmt, ap);
+    va_end(ap);
+}
+
+void
+progress_lines(struct progress *p, double seconds)
+{
+    if (p != NULL)
+        p->every = seconds > 0 && !p->active && !p->quiet ? seconds : 0;
 }
 
 void
@@ -85,11 +115,13 @@ progress_update(struct progress *p, uint64_t done)
     if (p == NULL)
         return;
     p->done = done;
-    if (!p->active)
+    if (!p->active && p->every <= 0)
         return;
     now = progress_now();
-    if (now - p->drawn >= 0.1)
-        progress_draw(p, now);
+    if (p->active && now - p->drawn >= 0.1)
+        progress_draw(p, now, "\r\033[K", "");
+    else if (!p->active && now - p->drawn >= p->every)
+        progress_draw(p, now, "", "\n");
 }
 
 void
@@ -97,7 +129,7 @@ progress_end(struct progress *p)
 {
     if (p == NULL)
         return;
-    if (p->active && p->drawn > 0) {
+    if (p->active && p->drawn > p->started) {
         fputs("\r\033[K", stderr);
         fflush(stderr);
     }

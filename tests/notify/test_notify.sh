@@ -9,7 +9,7 @@ tocsin=$1
 root=${TOCSIN_SOURCE_ROOT:-.}
 . "$root/tests/tap.sh"
 
-echo "1..22"
+echo "1..25"
 
 # expected N CASE: the messages assess asks for (channel e-mail, no
 # personal contact), from the case database
@@ -239,4 +239,36 @@ EOF3
 else
     skip 6 "smtp-sink not installed (postfix)"
 fi
+
+# International addresses fail with the reason; a record without a brand
+# is written in the organisation's name.
+mkdir -p "$tmp/i"
+cat >"$tmp/i/x.csv" <<'EOF4'
+record_id,brand,first_name,last_name,street,house_number,postcode,city,email
+I1,Odido,Anna,Bakker,Kerkstraat,1,1011AA,Amsterdam,anna@bäcker.nl
+I2,Odido,Bram,Smit,Kerkstraat,2,1011AA,Amsterdam,jösé@example.nl
+I3,,Cor,Visser,Kerkstraat,3,1011AA,Amsterdam,cor.visser@example.nl
+EOF4
+"$tocsin" init "$tmp/i/c" >/dev/null &&
+    "$tocsin" run --case "$tmp/i/c" "$tmp/i/x.csv" >/dev/null 2>&1 &&
+    "$tocsin" notify --case "$tmp/i/c" >"$tmp/o" 2>&1
+check "notify of international addresses and a brandless record exits 0" \
+    test $? -eq 0
+python3 - "$tmp/i/c/case.db" >"$tmp/p" 2>&1 <<'EOF5'
+import sqlite3, sys
+db = sqlite3.connect("file:" + sys.argv[1] + "?mode=ro", uri=True)
+rows = db.execute("SELECT brand, state, reply FROM messages"
+                  " ORDER BY brand, state").fetchall()
+print(rows)
+intl = [r for r in rows if r[0] == "odido"]
+ok = len(intl) == 2 and all(r[1] == 4 and "SMTPUTF8" in r[2]
+                            for r in intl)
+sys.exit(0 if ok else 1)
+EOF5
+check "UTF-8 addresses: failed, the reason says SMTPUTF8" test $? -eq 0
+sed 's/^/# /' "$tmp/p"
+f=$(find "$tmp/i/c/maildir/new" -type f | head -n 1)
+org=$(sed -n 's/^organisation *= *//p' "$tmp/i/c/case.ini")
+check "the brandless message comes from the organisation ($org)" \
+    grep -q "^Subject: .*$(echo "$org" | cut -c1-8)" "$f"
 exit "$fail"
