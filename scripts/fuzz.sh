@@ -6,7 +6,7 @@
 #   scripts/fuzz.sh --list                    print the targets, one a line
 #
 # TARGET: csv csv_scalar jsonl name date address email phone iban idnum
-# mapping compare template mime (default: all).
+# mapping compare template mime serve (default: all).
 #
 # Work goes to $FUZZ_OUT (default build-fuzz/): the binaries, a working
 # corpus per target (seeded from fuzz/corpus/, grown by the fuzzer) and
@@ -15,7 +15,7 @@
 set -eu
 
 all="csv csv_scalar jsonl name date address email phone iban idnum mapping
-compare template mime"
+compare template mime serve"
 if [ "${1:-}" = --list ]; then
     printf '%s\n' $all
     exit 0
@@ -53,6 +53,18 @@ for t in $targets; do
 $root/src/util/buf.c $root/src/util/error.c" ;;
     mime) harness=$t extra= t_srcs="$root/src/notify/mime.c \
 $root/src/util/buf.c $root/src/util/error.c" ;;
+    serve)
+        # the web service's handler on a real case: most of the library,
+        # with the default case files embedded as the build does
+        cc -o "$out/embed" "$root/tools/embed.c"
+        (cd "$root" && "$out/embed" "$out/embedded.c" data/ \
+            $(cd "$root" && find data -type f | sort))
+        harness=$t extra="-I$root/src/store -DTOCSIN_VERSION=\"fuzz\" \
+$(pkg-config --cflags sqlite3 libmicrohttpd openssl)"
+        t_srcs="$(ls "$root"/src/util/*.c "$root"/src/store/*.c \
+"$root"/src/ingest/*.c "$root"/src/notify/*.c "$root"/src/serve/*.c \
+"$root"/src/assess/*.c) $out/embedded.c $(pkg-config --libs sqlite3 \
+libmicrohttpd openssl) -lm -lpthread" ;;
     *) echo "fuzz.sh: unknown target $t" >&2; exit 2 ;;
     esac
     echo "== building fuzz_$t"

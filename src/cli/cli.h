@@ -35,6 +35,7 @@ int cmd_assess(int argc, char **argv);
 int cmd_report(int argc, char **argv);
 int cmd_notify(int argc, char **argv);
 int cmd_status(int argc, char **argv);
+int cmd_serve(int argc, char **argv);
 int cmd_synth(int argc, char **argv);
 
 /* The version string ("0.1.0"). */

@@ -25,6 +25,8 @@ static const struct cli_command commands[] = {
     {"report", "write the report for the supervisory authority", cmd_report},
     {"notify", "send every affected person their message", cmd_notify},
     {"status", "show the journal of messages", cmd_status},
+    {"serve", "serve the verification, lookup and information pages",
+     cmd_serve},
     {"export", "write the persons of the records as CSV", cmd_export},
     {"synth", "generate a synthetic breach export with its truth", cmd_synth},
     {NULL, NULL, NULL},

@@ -248,6 +248,47 @@ casedir_write_embedded(const char *dir, const struct embedded_file *f,
     return casedir_made_add(m, path, 0);
 }
 
+/*
+ * The default case.ini with a fresh random secret for the web service's
+ * dashboard: "token =" in [serve] becomes "token = " and 43 characters of
+ * base64url (256 bits). A default without that line is written as it is.
+ */
+static int
+casedir_write_config(const char *dir, const struct embedded_file *f,
+                     struct casedir_made *m)
+{
+    static const char key[] = "\ntoken =\n";
+    unsigned char raw[32];
+    char token[sodium_base64_ENCODED_LEN(
+        32, sodium_base64_VARIANT_URLSAFE_NO_PADDING)];
+    const char *serve = strstr(f->data, "\n[serve]\n"), *at;
+    struct embedded_file copy;
+    struct buf b;
+    size_t off;
+    int rc;
+
+    at = serve != NULL ? strstr(serve, key) : NULL;
+    if (at == NULL)
+        return casedir_write_embedded(dir, f, m);
+    randombytes_buf(raw, sizeof(raw));
+    sodium_bin2base64(token, sizeof(token), raw, sizeof(raw),
+                      sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+    sodium_memzero(raw, sizeof(raw));
+    off = (size_t)(at - f->data) + sizeof(key) - 2; /* before the '\n' */
+    buf_init(&b, f->len + sizeof(token) + 2);
+    if ((rc = buf_append(&b, f->data, off)) == TOCSIN_OK &&
+        (rc = buf_printf(&b, " %s", token)) == TOCSIN_OK &&
+        (rc = buf_append(&b, f->data + off, f->len - off)) == TOCSIN_OK) {
+        copy = *f;
+        copy.data = buf_str(&b);
+        copy.len = buf_len(&b);
+        rc = casedir_write_embedded(dir, &copy, m);
+    }
+    sodium_memzero(token, sizeof(token));
+    buf_wipe(&b);
+    return rc;
+}
+
 /* fsync every directory made (the files synced themselves). */
 static int
 casedir_sync_dirs(const struct casedir_made *m)
@@ -347,7 +388,10 @@ casedir_init(const char *dir, struct buf *why)
         else if (strncmp(f->name, CASEDIR_TEMPLATES "/",
                          sizeof(CASEDIR_TEMPLATES)) != 0)
             continue;
-        rc = casedir_write_embedded(dir, f, &made);
+        if (strcmp(f->name, CASEDIR_CONFIG) == 0)
+            rc = casedir_write_config(dir, f, &made);
+        else
+            rc = casedir_write_embedded(dir, f, &made);
         if (rc != TOCSIN_OK) {
             casedir_why(why, "%s: cannot write %s: %s", esc, f->name,
                         tocsin_strerror(rc));

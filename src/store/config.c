@@ -67,6 +67,7 @@ enum cfg_type {
     CFG_URL,    /* http(s)://... */
     CFG_DOMAIN, /* host name */
     CFG_LIST,   /* comma-separated data categories */
+    CFG_TOKEN,  /* a secret: 32 to 256 of A-Z a-z 0-9 . _ ~ + / = - */
 };
 
 struct cfg_key {
@@ -126,6 +127,17 @@ static const struct cfg_key cfg_smtp_keys[] = {
     {NULL, CFG_STR, 0, 0, 0, 0},
 };
 
+static const struct cfg_key cfg_serve_keys[] = {
+    {"token", CFG_TOKEN, CC(serve_token), 0, 0, 0},
+    {"answers_smtp", CFG_STR, CC(serve_answers_smtp), 0, 0, 0},
+    {"lookups_per_client", CFG_INT, CC(serve_lookups_per_client), 0, 1,
+     100000},
+    {"lookups_per_address", CFG_INT, CC(serve_lookups_per_address), 0, 1,
+     1000},
+    {"trust_proxy", CFG_INT, CC(serve_trust_proxy), 0, 0, 1},
+    {NULL, CFG_STR, 0, 0, 0, 0},
+};
+
 static const struct cfg_key cfg_dpo_keys[] = {
     {"name", CFG_STR, CC(dpo_name), 0, 0, 0},
     {"email", CFG_EMAIL, CC(dpo_email), 1, 0, 0},
@@ -161,6 +173,7 @@ enum cfg_section {
     CFG_SEC_SENSITIVE, /* [sensitive LANG]; keys: topics */
     CFG_SEC_REPORT,
     CFG_SEC_SMTP,
+    CFG_SEC_SERVE,
     CFG_SEC_DPO,
     CFG_SEC_BRAND,
     CFG_SEC_COUNT,
@@ -180,6 +193,7 @@ static const struct cfg_section_def cfg_sections[CFG_SEC_COUNT] = {
     {"sensitive LANG", NULL},
     {"report", cfg_report_keys},
     {"smtp", cfg_smtp_keys},
+    {"serve", cfg_serve_keys},
     {"dpo", cfg_dpo_keys},
     {"brand NAME", cfg_brand_keys},
 };
@@ -572,6 +586,20 @@ cfg_set_int(struct cfg_parse *p, const struct cfg_key *k, const char *value,
     *out = (int)v;
 }
 
+/* A secret of [serve]: long enough to guess never, and plain ASCII. */
+static int
+cfg_token_ok(const char *s)
+{
+    size_t n = strlen(s), i;
+
+    if (n < 32 || n > 256)
+        return 0;
+    for (i = 0; i < n; i++)
+        if (!isalnum((unsigned char)s[i]) && strchr("._~+/=-", s[i]) == NULL)
+            return 0;
+    return 1;
+}
+
 /* Check value for key k and store it in base (a case_config or a brand). */
 static void
 cfg_set(struct cfg_parse *p, const struct cfg_key *k, const char *value,
@@ -644,6 +672,16 @@ cfg_set(struct cfg_parse *p, const struct cfg_key *k, const char *value,
                       "'%s' is '%s'; it must be a domain name such as "
                       "mail.example.org",
                       k->name, log_escape(value, esc, sizeof(esc)));
+            return;
+        }
+        break;
+    case CFG_TOKEN:
+        if (!cfg_token_ok(value)) {
+            cfg_error(p, p->line,
+                      "'%s' must be 32 to 256 characters of A-Z, a-z, "
+                      "0-9 and . _ ~ + / = - (tocsin init writes a random "
+                      "one; or: head -c 32 /dev/urandom | base64)",
+                      k->name);
             return;
         }
         break;
@@ -1468,7 +1506,7 @@ cfg_section(struct cfg_parse *p, const char *start)
     cfg_error(p, p->line,
               "unknown section [%s]; allowed: [incident], [data], "
               "[retention], [risk], [sensitive nl], [sensitive en], "
-              "[report], [smtp], [dpo], [brand NAME]",
+              "[report], [smtp], [serve], [dpo], [brand NAME]",
               log_escape(name, esc, sizeof(esc)));
 }
 
@@ -1640,7 +1678,7 @@ cfg_handler(void *user, const char *section, const char *name,
         cfg_error(p, p->line,
                   "'%s' outside a section; put keys under [incident], "
                   "[data], [retention], [risk], [sensitive LANG], "
-                  "[report], [smtp], [dpo] or [brand NAME]",
+                  "[report], [smtp], [serve], [dpo] or [brand NAME]",
                   log_escape(name, esc, sizeof(esc)));
         return 0;
     }
@@ -1871,6 +1909,8 @@ config_load(const char *path, struct case_config **out, struct buf *why)
     cfg->smtp_domain_rate = 100;
     cfg->smtp_warmup_minutes = 30;
     cfg->smtp_domain_backoff = 60;
+    cfg->serve_lookups_per_client = 10;
+    cfg->serve_lookups_per_address = 3;
 
     p->path = esc;
     p->pos = text;
@@ -1916,6 +1956,10 @@ config_free(struct case_config *cfg)
     free(cfg->smtp_password);
     free(cfg->smtp_ca_file);
     free(cfg->smtp_helo);
+    if (cfg->serve_token != NULL)
+        sodium_memzero(cfg->serve_token, strlen(cfg->serve_token));
+    free(cfg->serve_token);
+    free(cfg->serve_answers_smtp);
     free(cfg->occurred);
     free(cfg->detected);
     free(cfg->contained);

@@ -133,6 +133,19 @@ struct case_config {
     int smtp_warmup_minutes;
     int smtp_domain_backoff;
 
+    /* [serve]: the web service. token: for the dashboard and /metrics
+     * (NULL: both off); answers_smtp: the relay (smtp:// or smtps://) for
+     * the answers to lookups (NULL: the case's Maildir); lookups allowed
+     * per client address an hour (default 10) and per looked-up address
+     * a day (default 3); trust_proxy: 1 to take the client address from
+     * X-Forwarded-For when the connection comes from loopback (a reverse
+     * proxy on the same machine; default 0). */
+    char *serve_token;
+    char *serve_answers_smtp;
+    int serve_lookups_per_client;
+    int serve_lookups_per_address;
+    int serve_trust_proxy;
+
     /* [dpo] */
     char *dpo_name;
     char *dpo_email;

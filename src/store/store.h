@@ -473,4 +473,98 @@ store_msg_update(struct store *s, const struct store_msg_update *u, size_t n);
 /* The number of messages per state into counts[STORE_MSG_NSTATES]. */
 TOCSIN_MUST_CHECK int store_msg_counts(struct store *s, uint64_t *counts);
 
+/*
+ * Serve: the queries of the web service (store_serve.c), with their
+ * statements prepared once on a store the caller owns (one per thread: a
+ * read-only one for the pages, a writable one for the lookup worker).
+ * Strings and blobs handed to callbacks are borrowed for the call.
+ */
+struct store_serve;
+
+/* Queries on s (borrowed until store_serve_close()). TOCSIN_ENOMEM. */
+TOCSIN_MUST_CHECK int store_serve_open(struct store *s,
+                                       struct store_serve **out);
+void store_serve_close(struct store_serve *q);
+
+/* A message of the journal as the verification page needs it. */
+struct store_serve_msg {
+    int64_t id, person_id;
+    const char *brand;
+    int kind, state;
+    const char *sent_at, *done_at; /* ISO 8601 UTC, or NULL */
+    const void *rcpt;              /* answers: sealed address, or NULL */
+    size_t rcpt_len;
+    const void *subject; /* sealed subject as sent, or NULL */
+    size_t subject_len;
+    const void *vcode; /* the code's value, or NULL (not composed) */
+    size_t vcode_len;
+};
+
+/* Call fn for each message whose code value is value[0..len) (the
+ * messages_vcode index); a non-zero return from fn stops and is
+ * returned. */
+TOCSIN_MUST_CHECK int
+store_serve_by_vcode(struct store_serve *q, const void *value, size_t len,
+                     int (*fn)(void *ctx, const struct store_serve_msg *m),
+                     void *ctx);
+
+/* The message with this id for fn; TOCSIN_ENOENT when there is none. */
+TOCSIN_MUST_CHECK int
+store_serve_msg(struct store_serve *q, int64_t id,
+                int (*fn)(void *ctx, const struct store_serve_msg *m),
+                void *ctx);
+
+/* The masked e-mail address (records.email_mask) of the contact record of
+ * the person's exposure for brand, appended to out; TOCSIN_ENOENT when
+ * there is none. */
+TOCSIN_MUST_CHECK int store_serve_contact_mask(struct store_serve *q,
+                                               int64_t person_id,
+                                               const char *brand,
+                                               struct buf *out);
+
+/* The persons (resolved, of finished sources) with a record whose
+ * email_hash is hash: into ids[0..max), *n how many there are (up to
+ * max + 1, so that more than max shows). */
+TOCSIN_MUST_CHECK int
+store_serve_persons_by_email(struct store_serve *q,
+                             const unsigned char hash[STORE_HASH_BYTES],
+                             int64_t *ids, size_t max, size_t *n);
+
+/* The answers (STORE_MSG_ANSWER) queued or deferred and due at unix time
+ * now, into *n. */
+TOCSIN_MUST_CHECK int store_serve_answers_due(struct store_serve *q,
+                                              int64_t now, uint64_t *n);
+
+/* Dashboard: messages per brand, kind and state, for fn. */
+TOCSIN_MUST_CHECK int store_serve_by_brand(
+    struct store_serve *q,
+    int (*fn)(void *ctx, const char *brand, int kind, int state, uint64_t n),
+    void *ctx);
+
+/* Dashboard: the max recipient domains with the most messages, most
+ * first, with their counts per state (counts[STORE_MSG_NSTATES]). */
+TOCSIN_MUST_CHECK int store_serve_domains(struct store_serve *q, size_t max,
+                                          int (*fn)(void *ctx,
+                                                    const char *domain,
+                                                    const uint64_t *counts),
+                                          void *ctx);
+
+/* Dashboard: per minute ("YYYY-MM-DDTHH:MM", UTC) of the `minutes`
+ * minutes up to the last one with activity, in order: messages handed
+ * over (sent_at), accepted and failed (done_at). Minutes without any are
+ * left out. */
+TOCSIN_MUST_CHECK int
+store_serve_minutes(struct store_serve *q, int minutes,
+                    int (*fn)(void *ctx, const char *minute, uint64_t sent,
+                              uint64_t accepted, uint64_t failed),
+                    void *ctx);
+
+/* Dashboard: the exposed persons per risk level (enum config_risk:
+ * counts[1..3]; counts[0] of any other value). */
+TOCSIN_MUST_CHECK int store_serve_risks(struct store_serve *q,
+                                        uint64_t counts[4]);
+
+/* The last database error as text, for messages; borrowed. */
+const char *store_errmsg(struct store *s);
+
 #endif

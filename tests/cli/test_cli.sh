@@ -37,7 +37,7 @@ golden() { # golden NAME ARGS...: stdout of tocsin ARGS equals NAME.ref
     fi
 }
 
-echo "1..33"
+echo "1..34"
 
 golden help --help
 golden help-init init --help
@@ -52,6 +52,7 @@ golden help-assess assess --help
 golden help-report report --help
 golden help-notify notify --help
 golden help-status status --help
+golden help-serve serve --help
 
 exit_code 0 "tocsin --help" --help
 exit_code 0 "tocsin help" help

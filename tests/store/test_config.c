@@ -318,7 +318,7 @@ test_unknown_section_and_key(void **state)
     expect_edit_error(f, "[dpo]\n", "[bogus]\nx = 1\n[dpo]\n", "[bogus]",
                       "unknown section [bogus]; allowed: [incident], "
                       "[data], [retention], [risk], [sensitive nl], "
-                      "[sensitive en], [report], [smtp], [dpo], "
+                      "[sensitive en], [report], [smtp], [serve], [dpo], "
                       "[brand NAME]");
     expect_edit_error(f, "occurred", "colour = red\noccurred", "colour",
                       "unknown key 'colour' in [incident]; allowed: name, "
@@ -341,8 +341,16 @@ test_unknown_section_and_key(void **state)
     expect_edit_error(
         f, "[incident]\n", "early = 1\n[incident]\n", "early",
         "'early' outside a section; put keys under [incident], [data], "
-        "[retention], [risk], [sensitive LANG], [report], [smtp], [dpo] "
-        "or [brand NAME]");
+        "[retention], [risk], [sensitive LANG], [report], [smtp], [serve], "
+        "[dpo] or [brand NAME]");
+    expect_edit_error(f, "[dpo]\n", "[serve]\ntoken = short\n[dpo]\n",
+                      "token =",
+                      "'token' must be 32 to 256 characters of A-Z, a-z, "
+                      "0-9 and . _ ~ + / = -");
+    expect_edit_error(f, "[dpo]\n", "[serve]\ntrust_proxy = 2\n[dpo]\n",
+                      "trust_proxy",
+                      "'trust_proxy' is '2'; it must be a whole number "
+                      "from 0 to 1");
     /* The key the brief's example breaks with. */
     expect_edit_error(f, "[incident]\n", "[incident]\nbogus = 1\n", "bogus",
                       "unknown key 'bogus' in [incident]");

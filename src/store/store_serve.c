@@ -1,0 +1,394 @@
+/*
+ * store_serve.c - the queries of the web service (see store.h). The
+ * statements are prepared once per struct store_serve and kept: the
+ * verification page runs one indexed query per request.
+ */
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "store_int.h"
+
+enum store_serve_stmt {
+    SQ_BY_VCODE,
+    SQ_MSG,
+    SQ_CONTACT_MASK,
+    SQ_PERSONS_BY_EMAIL,
+    SQ_ANSWERS_DUE,
+    SQ_COUNT
+};
+
+struct store_serve {
+    struct store *s;
+    sqlite3_stmt *st[SQ_COUNT];
+};
+
+#define SQ_MSG_COLUMNS                                                        \
+    "SELECT id, person_id, brand, kind, state, sent_at, done_at, rcpt,"       \
+    " subject, vcode FROM messages"
+
+int
+store_serve_open(struct store *s, struct store_serve **out)
+{
+    struct store_serve *q = calloc(1, sizeof(*q));
+
+    *out = NULL;
+    if (q == NULL)
+        return TOCSIN_ENOMEM;
+    q->s = s;
+    *out = q;
+    return TOCSIN_OK;
+}
+
+void
+store_serve_close(struct store_serve *q)
+{
+    int i;
+
+    if (q == NULL)
+        return;
+    for (i = 0; i < SQ_COUNT; i++)
+        sqlite3_finalize(q->st[i]);
+    free(q);
+}
+
+/* The statement of slot k, prepared on first use. */
+static int
+sq_stmt(struct store_serve *q, enum store_serve_stmt k, const char *sql,
+        sqlite3_stmt **st)
+{
+    int rc = store_prepare(q->s, &q->st[k], sql);
+
+    *st = q->st[k];
+    return rc;
+}
+
+/* Step st's rows of SQ_MSG_COLUMNS through fn. */
+static int
+sq_msgs(struct store_serve *q, sqlite3_stmt *st,
+        int (*fn)(void *ctx, const struct store_serve_msg *m), void *ctx,
+        int *found)
+{
+    struct store_serve_msg m;
+    int step, rc = TOCSIN_OK;
+
+    *found = 0;
+    while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+        memset(&m, 0, sizeof(m));
+        m.id = sqlite3_column_int64(st, 0);
+        m.person_id = sqlite3_column_int64(st, 1);
+        m.brand = (const char *)sqlite3_column_text(st, 2);
+        m.kind = sqlite3_column_int(st, 3);
+        m.state = sqlite3_column_int(st, 4);
+        m.sent_at = (const char *)sqlite3_column_text(st, 5);
+        m.done_at = (const char *)sqlite3_column_text(st, 6);
+        m.rcpt = sqlite3_column_blob(st, 7);
+        m.rcpt_len = (size_t)sqlite3_column_bytes(st, 7);
+        m.subject = sqlite3_column_blob(st, 8);
+        m.subject_len = (size_t)sqlite3_column_bytes(st, 8);
+        m.vcode = sqlite3_column_blob(st, 9);
+        m.vcode_len = (size_t)sqlite3_column_bytes(st, 9);
+        if (m.brand == NULL) {
+            rc = store_fail(q->s, TOCSIN_ENOMEM);
+            break;
+        }
+        *found = 1;
+        if ((rc = fn(ctx, &m)) != 0)
+            break;
+    }
+    if (rc == TOCSIN_OK && step != SQLITE_DONE && step != SQLITE_ROW)
+        rc = store_fail(q->s, TOCSIN_EDB);
+    store_done(st);
+    return rc;
+}
+
+int
+store_serve_by_vcode(struct store_serve *q, const void *value, size_t len,
+                     int (*fn)(void *ctx, const struct store_serve_msg *m),
+                     void *ctx)
+{
+    sqlite3_stmt *st;
+    int rc, found;
+
+    if (len == 0 || len > 64)
+        return TOCSIN_EINVAL;
+    rc = sq_stmt(q, SQ_BY_VCODE, SQ_MSG_COLUMNS " WHERE vcode = ?1", &st);
+    if (rc != TOCSIN_OK)
+        return rc;
+    if (sqlite3_bind_blob(st, 1, value, (int)len, SQLITE_STATIC) !=
+        SQLITE_OK) {
+        rc = store_fail(q->s, TOCSIN_EDB);
+        store_done(st);
+        return rc;
+    }
+    return sq_msgs(q, st, fn, ctx, &found);
+}
+
+int
+store_serve_msg(struct store_serve *q, int64_t id,
+                int (*fn)(void *ctx, const struct store_serve_msg *m),
+                void *ctx)
+{
+    sqlite3_stmt *st;
+    int rc, found;
+
+    rc = sq_stmt(q, SQ_MSG, SQ_MSG_COLUMNS " WHERE id = ?1", &st);
+    if (rc != TOCSIN_OK)
+        return rc;
+    if (sqlite3_bind_int64(st, 1, id) != SQLITE_OK) {
+        rc = store_fail(q->s, TOCSIN_EDB);
+        store_done(st);
+        return rc;
+    }
+    rc = sq_msgs(q, st, fn, ctx, &found);
+    if (rc == TOCSIN_OK && !found)
+        rc = TOCSIN_ENOENT;
+    return rc;
+}
+
+int
+store_serve_contact_mask(struct store_serve *q, int64_t person_id,
+                         const char *brand, struct buf *out)
+{
+    sqlite3_stmt *st;
+    int rc;
+
+    rc = sq_stmt(q, SQ_CONTACT_MASK,
+                 "SELECT r.email_mask FROM exposures e JOIN records r"
+                 " ON r.id = e.contact_record WHERE e.person_id = ?1"
+                 " AND e.brand = ?2 AND r.email_mask IS NOT NULL",
+                 &st);
+    if (rc != TOCSIN_OK)
+        return rc;
+    if (sqlite3_bind_int64(st, 1, person_id) != SQLITE_OK ||
+        sqlite3_bind_text(st, 2, brand, -1, SQLITE_STATIC) != SQLITE_OK) {
+        rc = store_fail(q->s, TOCSIN_EDB);
+        goto out;
+    }
+    switch (sqlite3_step(st)) {
+    case SQLITE_ROW: {
+        const unsigned char *v = sqlite3_column_text(st, 0);
+
+        rc = v != NULL
+                 ? buf_append(out, v, (size_t)sqlite3_column_bytes(st, 0))
+                 : store_fail(q->s, TOCSIN_ENOMEM);
+        break;
+    }
+    case SQLITE_DONE:
+        rc = TOCSIN_ENOENT;
+        break;
+    default:
+        rc = store_fail(q->s, TOCSIN_EDB);
+        break;
+    }
+out:
+    store_done(st);
+    return rc;
+}
+
+int
+store_serve_persons_by_email(struct store_serve *q,
+                             const unsigned char hash[STORE_HASH_BYTES],
+                             int64_t *ids, size_t max, size_t *n)
+{
+    sqlite3_stmt *st;
+    int step, rc;
+
+    *n = 0;
+    if (max >= INT_MAX)
+        return TOCSIN_EINVAL;
+    rc = sq_stmt(q, SQ_PERSONS_BY_EMAIL,
+                 "SELECT DISTINCT pr.person_id FROM records r"
+                 " JOIN person_records pr ON pr.record_id = r.id"
+                 " JOIN sources so ON so.id = r.source_id"
+                 " WHERE r.email_hash = ?1 AND so.finished_at IS NOT NULL"
+                 " ORDER BY pr.person_id LIMIT ?2",
+                 &st);
+    if (rc != TOCSIN_OK)
+        return rc;
+    if (sqlite3_bind_blob(st, 1, hash, STORE_HASH_BYTES, SQLITE_STATIC) !=
+            SQLITE_OK ||
+        sqlite3_bind_int64(st, 2, (sqlite3_int64)max + 1) != SQLITE_OK) {
+        rc = store_fail(q->s, TOCSIN_EDB);
+        store_done(st);
+        return rc;
+    }
+    while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+        if (*n < max)
+            ids[*n] = sqlite3_column_int64(st, 0);
+        (*n)++;
+    }
+    if (step != SQLITE_DONE)
+        rc = store_fail(q->s, TOCSIN_EDB);
+    store_done(st);
+    return rc;
+}
+
+int
+store_serve_answers_due(struct store_serve *q, int64_t now, uint64_t *n)
+{
+    sqlite3_stmt *st;
+    int rc;
+
+    *n = 0;
+    rc = sq_stmt(q, SQ_ANSWERS_DUE,
+                 "SELECT count(*) FROM messages WHERE state IN (0, 3)"
+                 " AND kind = 1 AND next_at <= ?1",
+                 &st);
+    if (rc != TOCSIN_OK)
+        return rc;
+    if (sqlite3_bind_int64(st, 1, now) != SQLITE_OK ||
+        sqlite3_step(st) != SQLITE_ROW)
+        rc = store_fail(q->s, TOCSIN_EDB);
+    else
+        *n = (uint64_t)sqlite3_column_int64(st, 0);
+    store_done(st);
+    return rc;
+}
+
+int
+store_serve_by_brand(struct store_serve *q,
+                     int (*fn)(void *ctx, const char *brand, int kind,
+                               int state, uint64_t n),
+                     void *ctx)
+{
+    sqlite3_stmt *st = NULL;
+    int step, rc = TOCSIN_OK;
+
+    if (sqlite3_prepare_v2(q->s->db,
+                           "SELECT brand, kind, state, count(*) FROM messages"
+                           " GROUP BY brand, kind, state",
+                           -1, &st, NULL) != SQLITE_OK)
+        return store_fail(q->s, TOCSIN_EDB);
+    while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+        const char *brand = (const char *)sqlite3_column_text(st, 0);
+
+        if (brand == NULL) {
+            rc = store_fail(q->s, TOCSIN_ENOMEM);
+            break;
+        }
+        rc = fn(ctx, brand, sqlite3_column_int(st, 1),
+                sqlite3_column_int(st, 2),
+                (uint64_t)sqlite3_column_int64(st, 3));
+        if (rc != 0)
+            break;
+    }
+    if (rc == TOCSIN_OK && step != SQLITE_DONE)
+        rc = store_fail(q->s, TOCSIN_EDB);
+    sqlite3_finalize(st);
+    return rc;
+}
+
+int
+store_serve_domains(struct store_serve *q, size_t max,
+                    int (*fn)(void *ctx, const char *domain,
+                              const uint64_t *counts),
+                    void *ctx)
+{
+    uint64_t counts[STORE_MSG_NSTATES];
+    sqlite3_stmt *st = NULL;
+    int step, rc = TOCSIN_OK, k;
+
+    if (max >= INT_MAX)
+        return TOCSIN_EINVAL;
+    if (sqlite3_prepare_v2(
+            q->s->db,
+            "SELECT domain, sum(state = 0), sum(state = 1), sum(state = 2),"
+            " sum(state = 3), sum(state = 4), sum(state = 5) FROM messages"
+            " WHERE domain IS NOT NULL GROUP BY domain"
+            " ORDER BY count(*) DESC, domain LIMIT ?1",
+            -1, &st, NULL) != SQLITE_OK)
+        return store_fail(q->s, TOCSIN_EDB);
+    if (sqlite3_bind_int64(st, 1, (sqlite3_int64)max) != SQLITE_OK) {
+        sqlite3_finalize(st);
+        return store_fail(q->s, TOCSIN_EDB);
+    }
+    while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+        const char *domain = (const char *)sqlite3_column_text(st, 0);
+
+        if (domain == NULL) {
+            rc = store_fail(q->s, TOCSIN_ENOMEM);
+            break;
+        }
+        for (k = 0; k < STORE_MSG_NSTATES; k++)
+            counts[k] = (uint64_t)sqlite3_column_int64(st, k + 1);
+        if ((rc = fn(ctx, domain, counts)) != 0)
+            break;
+    }
+    if (rc == TOCSIN_OK && step != SQLITE_DONE)
+        rc = store_fail(q->s, TOCSIN_EDB);
+    sqlite3_finalize(st);
+    return rc;
+}
+
+int
+store_serve_minutes(struct store_serve *q, int minutes,
+                    int (*fn)(void *ctx, const char *minute, uint64_t sent,
+                              uint64_t accepted, uint64_t failed),
+                    void *ctx)
+{
+    sqlite3_stmt *st = NULL;
+    int step, rc = TOCSIN_OK;
+
+    if (minutes < 1 || minutes > 100000)
+        return TOCSIN_EINVAL;
+    /* The first minute shown: `minutes - 1` before the last with any
+     * activity (ISO text compares like the times it holds). */
+    if (sqlite3_prepare_v2(
+            q->s->db,
+            "WITH last(t) AS (SELECT max(coalesce(max(sent_at), ''),"
+            " coalesce(max(done_at), '')) FROM messages),"
+            " first(m) AS (SELECT strftime('%Y-%m-%dT%H:%M', t,"
+            " printf('-%d minutes', ?1 - 1)) FROM last WHERE t <> '')"
+            " SELECT x, sum(s), sum(a), sum(f) FROM ("
+            "  SELECT substr(sent_at, 1, 16) AS x, 1 AS s, 0 AS a, 0 AS f"
+            "  FROM messages, first WHERE sent_at >= m"
+            "  UNION ALL SELECT substr(done_at, 1, 16), 0, state = 2,"
+            "  state = 4 FROM messages, first WHERE done_at >= m)"
+            " GROUP BY x ORDER BY x",
+            -1, &st, NULL) != SQLITE_OK)
+        return store_fail(q->s, TOCSIN_EDB);
+    if (sqlite3_bind_int(st, 1, minutes) != SQLITE_OK) {
+        sqlite3_finalize(st);
+        return store_fail(q->s, TOCSIN_EDB);
+    }
+    while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+        const char *x = (const char *)sqlite3_column_text(st, 0);
+
+        if (x == NULL)
+            continue;
+        rc = fn(ctx, x, (uint64_t)sqlite3_column_int64(st, 1),
+                (uint64_t)sqlite3_column_int64(st, 2),
+                (uint64_t)sqlite3_column_int64(st, 3));
+        if (rc != 0)
+            break;
+    }
+    if (rc == TOCSIN_OK && step != SQLITE_DONE)
+        rc = store_fail(q->s, TOCSIN_EDB);
+    sqlite3_finalize(st);
+    return rc;
+}
+
+int
+store_serve_risks(struct store_serve *q, uint64_t counts[4])
+{
+    sqlite3_stmt *st = NULL;
+    int step, rc = TOCSIN_OK;
+
+    memset(counts, 0, 4 * sizeof(*counts));
+    if (sqlite3_prepare_v2(q->s->db,
+                           "SELECT risk, count(*) FROM exposed_persons"
+                           " GROUP BY risk",
+                           -1, &st, NULL) != SQLITE_OK)
+        return store_fail(q->s, TOCSIN_EDB);
+    while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+        int r = sqlite3_column_int(st, 0);
+
+        counts[r >= 1 && r <= 3 ? r : 0] +=
+            (uint64_t)sqlite3_column_int64(st, 1);
+    }
+    if (step != SQLITE_DONE)
+        rc = store_fail(q->s, TOCSIN_EDB);
+    sqlite3_finalize(st);
+    return rc;
+}
