@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -948,6 +949,8 @@ notify_run(struct casedir *c, const struct notify_options *o,
     double t0 = notify_now();
     int64_t cursor = 0;
     uint64_t vfilled = 0;
+    int lockfd = -1;
+    char lockpath[4200];
     size_t i;
     int rc;
 
@@ -966,6 +969,23 @@ notify_run(struct casedir *c, const struct notify_options *o,
     x.zone = (int)(tm.tm_gmtoff / 60);
     notify_vkey(&x);
 
+    /* One sender per case: what is in flight when the lock is ours
+     * belongs to a sender that died (the kernel drops its lock). */
+    snprintf(lockpath, sizeof(lockpath), "%s/notify.lock", casedir_path(c));
+    lockfd = open(lockpath, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+    if (lockfd >= 0 && flock(lockfd, LOCK_EX | LOCK_NB) != 0 &&
+        errno == EWOULDBLOCK) {
+        buf_setf(why, "another tocsin notify (or the delivery of tocsin "
+                      "serve) is sending from this case: wait for it to "
+                      "end");
+        rc = TOCSIN_EBUSY;
+        goto out;
+    }
+    if (lockfd < 0 || flock(lockfd, LOCK_EX | LOCK_NB) != 0) {
+        buf_setf(why, "cannot lock %s: %s", lockpath, strerror(errno));
+        rc = TOCSIN_EIO;
+        goto out;
+    }
     rc = store_meta_get(x.s, "assess", &meta);
     if (rc == TOCSIN_ENOENT) {
         buf_setf(why, "the case is not assessed: run 'tocsin assess'");
@@ -1106,6 +1126,8 @@ out:
     sodium_memzero(x.vkey, sizeof(x.vkey));
     buf_free(&meta);
     notify_compose_free(&x.w);
+    if (lockfd >= 0)
+        close(lockfd); /* and the lock with it */
     buf_wipe(&x.file);
     return rc;
 }

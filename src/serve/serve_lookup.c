@@ -591,7 +591,13 @@ serve_deliver(struct serve *sv, struct buf *why)
     }
     o.run_id = run_id;
     rc = notify_run(sv->dc, &o, &res, &summary, why);
-    if (rc == TOCSIN_OK) {
+    if (rc == TOCSIN_EBUSY) {
+        /* a tocsin notify is sending: it sends the answers too (every
+         * kind), or the next round does */
+        log_debug("serve: answers: another sender is at work");
+        buf_reset(why);
+        rc = TOCSIN_OK;
+    } else if (rc == TOCSIN_OK) {
         atomic_fetch_add(&sv->count[SC_ANSWERS_SENT], res.sent);
         atomic_fetch_add(&sv->count[SC_ANSWERS_FAILED], res.failed);
         log_info("serve: answers: %llu sent, %llu failed, %llu deferred",

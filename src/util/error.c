@@ -32,6 +32,8 @@ tocsin_strerror(int status)
         return "sealing or unsealing failed";
     case TOCSIN_ENOENT:
         return "not found";
+    case TOCSIN_EBUSY:
+        return "in use by another process";
     }
     return "unknown error";
 }

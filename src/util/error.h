@@ -25,6 +25,7 @@ enum tocsin_status {
     TOCSIN_EFORMAT = -11, /* malformed input data */
     TOCSIN_ECRYPTO = -12, /* sealing or unsealing failed */
     TOCSIN_ENOENT = -13,  /* no such item */
+    TOCSIN_EBUSY = -14,   /* another process holds it (a lock) */
 };
 
 /* Name a status code; unknown codes give "unknown error". */

@@ -9,7 +9,7 @@ tocsin=$1
 root=${TOCSIN_SOURCE_ROOT:-.}
 . "$root/tests/tap.sh"
 
-echo "1..25"
+echo "1..27"
 
 # expected N CASE: the messages assess asks for (channel e-mail, no
 # personal contact), from the case database
@@ -271,4 +271,22 @@ f=$(find "$tmp/i/c/maildir/new" -type f | head -n 1)
 org=$(sed -n 's/^organisation *= *//p' "$tmp/i/c/case.ini")
 check "the brandless message comes from the organisation ($org)" \
     grep -q "^Subject: .*$(echo "$org" | cut -c1-8)" "$f"
+# One sender per case: a second notify while one sends is refused and
+# leaves the first one's messages in flight alone.
+"$tocsin" init "$tmp/l" >/dev/null &&
+    "$tocsin" run --case "$tmp/l" "$tmp/s/export.csv" >/dev/null 2>&1
+"$tocsin" notify --case "$tmp/l" --rate 100 >/dev/null 2>&1 &
+lpid=$!
+sleep 1
+"$tocsin" notify --case "$tmp/l" >"$tmp/o" 2>&1
+lrc=$?
+unc=$(json_get "$tmp/l" uncertain)
+said=$(grep -c "another tocsin notify" "$tmp/o")
+check "a second notify is refused while one sends (exit 1, says why)" \
+    test "$lrc" -eq 1 -a "$unc" -eq 0 -a "$said" -eq 1
+kill "$lpid" 2>/dev/null
+wait "$lpid" 2>/dev/null
+"$tocsin" notify --case "$tmp/l" >"$tmp/o" 2>&1
+check "after it stopped, the next notify finishes the rest" \
+    test "$(json_get "$tmp/l" accepted)" -eq "$want"
 exit "$fail"
