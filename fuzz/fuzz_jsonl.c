@@ -17,16 +17,15 @@
 #include "fuzz_util.h"
 #include "ingest/source.h"
 #include "util/limits.h"
+#include "util/utf8.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static void
 check_span(const struct source_span *s)
 {
-    size_t bad;
-
     if (memchr(s->ptr, '\0', s->len) != NULL ||
-        !source_utf8_valid(s->ptr, s->len, &bad))
+        utf8_valid_prefix(s->ptr, s->len) != s->len)
         abort();
 }
 

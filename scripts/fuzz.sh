@@ -35,7 +35,8 @@ cflags="-std=c17 -g -O1 -D_GNU_SOURCE -DFUZZING_BUILD_MODE_UNSAFE_FOR_PRODUCTION
 $(pkg-config --cflags libsodium zlib json-c libutf8proc inih)"
 libs=$(pkg-config --libs libsodium zlib json-c libutf8proc inih)
 srcs="$root/src/ingest/source.c $root/src/ingest/csv.c \
-$root/src/ingest/jsonl.c $root/src/util/buf.c $root/src/util/error.c"
+$root/src/ingest/jsonl.c $root/src/util/buf.c $root/src/util/error.c \
+$root/src/util/utf8.c"
 # The normalisers and the map file parser (one harness each).
 norm_srcs="$root/src/util/buf.c $root/src/util/error.c \
 $root/src/util/checkdigit.c $root/src/util/log.c $root/src/store/field.c"
@@ -50,9 +51,9 @@ for t in $targets; do
         harness=$t extra= t_srcs="$root/src/ingest/$t.c $norm_srcs" ;;
     compare) harness=$t extra= t_srcs="$root/src/resolve/compare.c" ;;
     template) harness=$t extra= t_srcs="$root/src/notify/template.c \
-$root/src/util/buf.c $root/src/util/error.c" ;;
+$root/src/util/buf.c $root/src/util/error.c $root/src/util/utf8.c" ;;
     mime) harness=$t extra= t_srcs="$root/src/notify/mime.c \
-$root/src/util/buf.c $root/src/util/error.c" ;;
+$root/src/util/buf.c $root/src/util/error.c $root/src/util/utf8.c" ;;
     serve)
         # the web service's handler on a real case: most of the library,
         # with the default case files embedded as the build does

@@ -24,6 +24,7 @@
 #include "../store/field.h"
 #include "../store/store.h"
 #include "../store/unseal.h"
+#include "../util/clock.h"
 #include "../util/limits.h"
 #include "../util/log.h"
 #include "../util/progress.h"
@@ -608,15 +609,6 @@ assess_meta(struct assess_out *o, const char *stamp, struct buf *out)
     return rc;
 }
 
-static double
-assess_now(void)
-{
-    struct timespec ts;
-
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
 int
 assess_run(struct casedir *c, const struct assess_options *o,
            struct assess_result *res, struct buf *summary, struct buf *why)
@@ -632,7 +624,7 @@ assess_run(struct casedir *c, const struct assess_options *o,
     struct date occurred, cutoff;
     unsigned dflags = 0;
     uint64_t total = 0, got = 0;
-    double t0 = assess_now();
+    double t0 = clock_now();
     int rc, k, in_tx = 0;
 
     memset(res, 0, sizeof(*res));
@@ -706,7 +698,7 @@ assess_run(struct casedir *c, const struct assess_options *o,
     }
     res->records = got;
     log_debug("assess: %llu records read (%.1f s)", (unsigned long long)got,
-              assess_now() - t0);
+              clock_now() - t0);
 
     out.x = &x;
     out.s = s;
@@ -731,14 +723,14 @@ assess_run(struct casedir *c, const struct assess_options *o,
     }
     log_debug("assess: %llu persons, %llu notices written (%.1f s)",
               (unsigned long long)res->persons,
-              (unsigned long long)res->notices, assess_now() - t0);
+              (unsigned long long)res->notices, clock_now() - t0);
     if ((rc = assess_meta(&out, buf_str(&stamp), &meta)) != TOCSIN_OK)
         goto out;
     if ((rc = store_meta_set(s, "assess", buf_str(&meta))) != TOCSIN_OK ||
         (rc = store_commit(s)) != TOCSIN_OK)
         goto dberr;
     in_tx = 0;
-    res->seconds = assess_now() - t0;
+    res->seconds = clock_now() - t0;
     if (summary != NULL &&
         buf_printf(summary,
                    ",\"assess\":{\"records\":%llu,\"persons\":%llu,"

@@ -6,10 +6,10 @@
 #include <getopt.h>
 #include <stdio.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "../synth/synth.h"
+#include "../util/clock.h"
 #include "../util/error.h"
 #include "../util/fsutil.h"
 #include "../util/limits.h"
@@ -50,15 +50,6 @@ static void
 on_progress(void *arg, uint64_t done)
 {
     progress_update(arg, done);
-}
-
-static double
-now_seconds(void)
-{
-    struct timespec ts;
-
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
 /* Open path (a temporary name) for writing, mode 0600, with a large
@@ -195,7 +186,7 @@ cmd_synth(int argc, char **argv)
     pg = progress_start("synth", o.persons);
     o.progress = on_progress;
     o.progress_arg = pg;
-    t0 = now_seconds();
+    t0 = clock_now();
     rc = synth_write(&o, ex, tr, &st);
     progress_end(pg);
     pg = NULL;
@@ -220,7 +211,7 @@ cmd_synth(int argc, char **argv)
              (unsigned long long)st.persons, (unsigned long long)st.records,
              (unsigned long long)st.bad,
              (unsigned long long)(st.export_bytes + st.truth_bytes),
-             now_seconds() - t0);
+             clock_now() - t0);
     status = CLI_EXIT_OK;
 out:
     progress_end(pg);

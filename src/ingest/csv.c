@@ -14,6 +14,7 @@
 #endif
 
 #include "../util/limits.h"
+#include "../util/utf8.h"
 
 /*
  * The limits from limits.h. A fuzzing build (scripts/fuzz.sh defines
@@ -435,7 +436,7 @@ parse_in(struct csv *c, struct parse *r, const unsigned char *end,
                                             q_nl, nf + 1, nl);
                     continue;
                 case C_HIGH:
-                    n = source_utf8_seq(p, (size_t)(end - p));
+                    n = utf8_seq(p, (size_t)(end - p));
                     if (n > 0) {
                         p += n;
                         continue;
@@ -521,7 +522,7 @@ parse_in(struct csv *c, struct parse *r, const unsigned char *end,
                 return struct_error(r, CSV_ERR_QUOTE_IN_FIELD, p, line_start,
                                     nl, nf + 1, nl);
             case C_HIGH:
-                n = source_utf8_seq(p, (size_t)(end - p));
+                n = utf8_seq(p, (size_t)(end - p));
                 if (n < 0 && more)
                     return P_MORE;
                 if (n <= 0) {

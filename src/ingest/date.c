@@ -1,5 +1,6 @@
 #include "date.h"
 
+#include <stdio.h>
 #include <string.h>
 
 /* Longest run of digits any form has (YYYYMMDD). */
@@ -370,5 +371,22 @@ date_from_days(int64_t days, struct date *out)
     out->year = (int)(y + (m <= 2));
     out->month = (int)m;
     out->day = (int)(doy - (153 * mp + 2) / 5 + 1);
+    return TOCSIN_OK;
+}
+
+int
+date_spell(const struct date *d, int english, char *out, size_t size)
+{
+    static const char *const months[2][12] = {
+        {"januari", "februari", "maart", "april", "mei", "juni", "juli",
+         "augustus", "september", "oktober", "november", "december"},
+        {"January", "February", "March", "April", "May", "June", "July",
+         "August", "September", "October", "November", "December"},
+    };
+
+    if (d->month < 1 || d->month > 12)
+        return TOCSIN_EINVAL;
+    snprintf(out, size, "%d %s %d", d->day, months[english != 0][d->month - 1],
+             d->year);
     return TOCSIN_OK;
 }

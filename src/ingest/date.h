@@ -136,4 +136,14 @@ uint32_t date_ymd(const char *p, size_t len);
 /* The date days after 1970-01-01. TOCSIN_EINVAL outside years 1..9999. */
 TOCSIN_MUST_CHECK int date_from_days(int64_t days, struct date *out);
 
+/*
+ * d spelt out for a reader into out: "7 februari 2026" (english
+ * 0) or "7 February 2026" (english nonzero); day and year as decimal
+ * numbers without leading zeros, not checked further. Like snprintf, at
+ * most size bytes with the NUL (cut when out is too small). Returns 0, or
+ * TOCSIN_EINVAL (out untouched) when the month is not 1..12.
+ */
+TOCSIN_MUST_CHECK int date_spell(const struct date *d, int english, char *out,
+                                 size_t size);
+
 #endif

@@ -19,9 +19,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <time.h>
 
 #include "../store/record.h"
+#include "../util/clock.h"
 #include "../util/limits.h"
 #include "../util/log.h"
 #include "../util/progress.h"
@@ -1358,15 +1358,6 @@ ingest_merge_problems(struct ingest_result *res, const struct ingest_ctx *x)
     return TOCSIN_OK;
 }
 
-static double
-ingest_now(void)
-{
-    struct timespec ts;
-
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
 static int
 ingest_worker_setup(struct ingest_ctx *x, struct ingest_shared *sh)
 {
@@ -1571,7 +1562,7 @@ ingest_file(struct casedir *c, const char *path,
     struct reader_stats st;
     struct progress *pr = NULL;
     struct buf summary;
-    double t0 = ingest_now();
+    double t0 = clock_now();
     int rc, i, quick_ok, removed;
     int64_t dup;
 
@@ -1641,7 +1632,7 @@ ingest_file(struct casedir *c, const char *path,
             ingest_why(why, path, "case database: %s", store_errmsg(s));
         goto out;
     }
-    log_debug("ingest: rows written after %.2f s", ingest_now() - t0);
+    log_debug("ingest: rows written after %.2f s", clock_now() - t0);
 
     /* The end: account, and look again for a duplicate (a pipe has no
      * quick hash). */
@@ -1675,7 +1666,7 @@ ingest_file(struct casedir *c, const char *path,
         goto out;
     qsort(res->problems, res->nproblems, sizeof(*res->problems),
           ingest_problem_cmp);
-    res->seconds = ingest_now() - t0;
+    res->seconds = clock_now() - t0;
     if ((rc = ingest_result_json(res, &summary)) != TOCSIN_OK)
         goto out;
     if ((rc = store_begin(s)) != TOCSIN_OK)
@@ -1693,7 +1684,7 @@ dberr:
     ingest_why(why, path, "case database: %s", store_errmsg(s));
 out:
     progress_end(pr);
-    res->seconds = ingest_now() - t0;
+    res->seconds = clock_now() - t0;
     buf_free(&summary);
     for (i = 0; i < INGEST_WORKERS; i++)
         ingest_worker_free(&w[i]);

@@ -11,6 +11,7 @@
 #endif
 
 #include "../util/limits.h"
+#include "../util/utf8.h"
 
 /*
  * The limits from limits.h. A fuzzing build (scripts/fuzz.sh defines
@@ -813,7 +814,7 @@ do_line(struct jsonl *j, const unsigned char *p, size_t n,
         lerr_set(&e, JSONL_ERR_NUL, (size_t)(nul - p));
         goto bad;
     }
-    if (!source_utf8_valid(p, n, &bad)) {
+    if ((bad = utf8_valid_prefix(p, n)) != n) {
         lerr_set(&e, JSONL_ERR_UTF8, bad);
         goto bad;
     }

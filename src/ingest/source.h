@@ -104,19 +104,4 @@ const char *source_name(const struct source *s);
  * until the next call on s. */
 const char *source_message(const struct source *s);
 
-/*
- * Check that p[0..n) is valid UTF-8 (no overlong forms, no surrogates,
- * nothing above U+10FFFF); a helper for the readers. Returns 1 when valid,
- * else 0 with *bad the offset of the first byte of the first invalid
- * sequence. ASCII runs are checked a word at a time.
- */
-int source_utf8_valid(const void *p, size_t n, size_t *bad);
-
-/*
- * Length of the valid UTF-8 sequence at p[0..n) whose first byte is
- * >= 0x80: 2, 3 or 4; 0 when it is invalid; -1 when p[0..n) is a valid but
- * incomplete start of a sequence (more bytes needed).
- */
-int source_utf8_seq(const unsigned char *p, size_t n);
-
 #endif

@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "../util/limits.h"
+#include "../util/utf8.h"
 
 /* How qp_plain_run() goes through plain text: 16 octets at a time with
  * SSE2 (every x86-64), else 8 on little-endian machines, else one by one.
@@ -89,30 +90,13 @@ swar_unprintable(uint64_t x)
 }
 
 /* Length of the well-formed UTF-8 sequence at s[0..n) whose first octet
- * is >= 0x80, or 0 when it is malformed (stray continuation, overlong
- * form, surrogate, above U+10FFFF, truncated). */
+ * is >= 0x80, or 0 when it is malformed or truncated (utf8_seq()). */
 static size_t
 utf8_len(const unsigned char *s, size_t n)
 {
-    unsigned char c = s[0];
+    int k = utf8_seq(s, n);
 
-    if (c < 0xc2 || c > 0xf4)
-        return 0;
-    if (c < 0xe0)
-        return n >= 2 && (s[1] & 0xc0) == 0x80 ? 2 : 0;
-    if (c < 0xf0) {
-        if (n < 3 || (s[1] & 0xc0) != 0x80 || (s[2] & 0xc0) != 0x80)
-            return 0;
-        if ((c == 0xe0 && s[1] < 0xa0) || (c == 0xed && s[1] > 0x9f))
-            return 0;
-        return 3;
-    }
-    if (n < 4 || (s[1] & 0xc0) != 0x80 || (s[2] & 0xc0) != 0x80 ||
-        (s[3] & 0xc0) != 0x80)
-        return 0;
-    if ((c == 0xf0 && s[1] < 0x90) || (c == 0xf4 && s[1] > 0x8f))
-        return 0;
-    return 4;
+    return k > 0 ? (size_t)k : 0;
 }
 
 /* A header text (subject, display name) s[0..n): TOCSIN_EFORMAT for

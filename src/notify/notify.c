@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "../assess/assess.h"
+#include "../ingest/date.h"
 #include "../ingest/email.h"
 #include "../ingest/iban.h"
 #include "../ingest/phone.h"
@@ -23,6 +24,7 @@
 #include "../store/record.h"
 #include "../store/seal.h"
 #include "../store/unseal.h"
+#include "../util/clock.h"
 #include "../util/fsutil.h"
 #include "../util/limits.h"
 #include "../util/log.h"
@@ -321,20 +323,12 @@ notify_contact_cb(void *ctx, const struct store_record_view *v)
 static void
 notify_date(const char *iso, int en, char *out, size_t size)
 {
-    static const char *const nl[] = {
-        "januari", "februari", "maart",     "april",   "mei",      "juni",
-        "juli",    "augustus", "september", "oktober", "november", "december"};
-    static const char *const enm[] = {
-        "January", "February", "March",     "April",   "May",      "June",
-        "July",    "August",   "September", "October", "November", "December"};
-    long y = strtol(iso, NULL, 10), m = strtol(iso + 5, NULL, 10),
-         d = strtol(iso + 8, NULL, 10);
+    struct date d = {(int)strtol(iso, NULL, 10),
+                     (int)strtol(iso + 5, NULL, 10),
+                     (int)strtol(iso + 8, NULL, 10)};
 
-    if (m < 1 || m > 12) {
+    if (date_spell(&d, en, out, size) != TOCSIN_OK)
         snprintf(out, size, "%s", iso);
-        return;
-    }
-    snprintf(out, size, "%ld %s %ld", d, en ? enm[m - 1] : nl[m - 1], y);
 }
 
 static struct tpl_value
@@ -800,15 +794,6 @@ notify_progress_note(struct notify_ctx *x)
                   (unsigned long long)r->uncertain_now);
 }
 
-double
-notify_now(void)
-{
-    struct timespec ts;
-
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
 /* Commit n updates in one transaction. */
 int
 notify_journal(struct notify_ctx *x, const struct store_msg_update *u,
@@ -876,7 +861,7 @@ notify_batch(struct notify_ctx *x, struct nbatch *b,
             continue;
         if (o->rate > 0) {
             double due = t0 + (double)(x->res->sent + written) / o->rate,
-                   wait = due - notify_now();
+                   wait = due - clock_now();
 
             if (wait > 0) {
                 struct timespec ts = {
@@ -946,7 +931,7 @@ notify_run(struct casedir *c, const struct notify_options *o,
     struct buf meta;
     struct tm tm;
     time_t now = time(NULL);
-    double t0 = notify_now();
+    double t0 = clock_now();
     int64_t cursor = 0;
     uint64_t vfilled = 0;
     int lockfd = -1;
@@ -1013,7 +998,8 @@ notify_run(struct casedir *c, const struct notify_options *o,
     if ((rc = store_begin(x.s)) != TOCSIN_OK ||
         (!o->answers_only &&
          (rc = store_msg_queue(x.s, ASSESS_EMAIL, ASSESS_F_PERSONAL,
-                               &res->queued_new)) != TOCSIN_OK) ||
+                               notify_vcode_fn, &x, &res->queued_new)) !=
+             TOCSIN_OK) ||
         (rc = store_msg_fill_vcodes(x.s, notify_vcode_fn, &x, &vfilled)) !=
             TOCSIN_OK ||
         (rc = store_msg_move(x.s, STORE_MSG_IN_FLIGHT, STORE_MSG_UNCERTAIN,
@@ -1095,7 +1081,7 @@ notify_run(struct casedir *c, const struct notify_options *o,
     }
     if ((rc = store_msg_counts(x.s, res->counts)) != TOCSIN_OK)
         goto dberr;
-    res->seconds = notify_now() - t0;
+    res->seconds = clock_now() - t0;
     if (summary != NULL &&
         buf_printf(summary,
                    ",\"notify\":{\"queued_new\":%llu,\"sent\":%llu,"

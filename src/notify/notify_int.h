@@ -113,9 +113,6 @@ int notify_journal(struct notify_ctx *x, const struct store_msg_update *u,
  * progress line. */
 void notify_progress_note(struct notify_ctx *x);
 
-/* Seconds of a monotonic clock. */
-double notify_now(void);
-
 /* Deliver every due message over SMTP (x->o->smtp): notify_smtp.c. */
 int notify_smtp(struct notify_ctx *x, struct progress *prog, struct buf *why);
 

@@ -30,6 +30,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "../util/clock.h"
 #include "../util/log.h"
 #include "mime.h"
 #include "notify_int.h"
@@ -281,7 +282,7 @@ nsmtp_next(void *ctx, struct smtp_msg *sm)
     struct nsmtp *n = ctx;
     const struct notify_options *o = n->x->o;
     struct nmsg *m;
-    double now = notify_now();
+    double now = clock_now();
     int64_t t = 0;
     size_t k = 0, i, j;
     int found = 0, more;
@@ -291,7 +292,7 @@ nsmtp_next(void *ctx, struct smtp_msg *sm)
         (o->limit > 0 && n->handed >= o->limit))
         return n->outstanding > 0 ? 0 : -1;
     if (o->rate > 0 &&
-        (double)n->handed >= (notify_now() - n->t0) * o->rate + 1)
+        (double)n->handed >= (clock_now() - n->t0) * o->rate + 1)
         return 0;
     pthread_mutex_lock(&n->mu);
     if (n->cfail != 0 && n->fail == 0)
@@ -438,7 +439,7 @@ nsmtp_done(void *ctx, uint64_t id, enum smtp_outcome oc, int code,
             break;
         }
         u = nsmtp_update(n, m, STORE_MSG_DEFERRED);
-        rlim_deferred(n->rlim, m->domain, notify_now());
+        rlim_deferred(n->rlim, m->domain, clock_now());
         wait = (int64_t)NOTIFY_BACKOFF_S
                << (m->attempts > 7 ? 6 : m->attempts - 1);
         if (wait > NOTIFY_BACKOFF_MAX)
@@ -477,9 +478,9 @@ nsmtp_tick(void *ctx)
      * in-flight mark comes later), so that none is taken twice. */
     if (n->exhausted && !n->busy && n->ready.len == 0 && n->failed.len == 0 &&
         n->outstanding == 0 && n->nup == 0 &&
-        notify_now() - n->last_rescan > 5) {
+        clock_now() - n->last_rescan > 5) {
         n->rescan = 1;
-        n->last_rescan = notify_now();
+        n->last_rescan = clock_now();
         pthread_cond_signal(&n->cv);
     }
     if (n->cfail != 0 && n->fail == 0)
@@ -512,7 +513,7 @@ notify_smtp(struct notify_ctx *x, struct progress *prog, struct buf *why)
     n.x = x;
     n.prog = prog;
     n.wake = -1;
-    n.t0 = n.last_rescan = notify_now();
+    n.t0 = n.last_rescan = clock_now();
     n.nslot = NOTIFY_BATCH + 4 * (size_t)o->smtp->connections;
     n.maxup = n.nslot;
     n.slot = calloc(n.nslot, sizeof(*n.slot));

@@ -28,7 +28,6 @@
 #include <sys/epoll.h>
 #include <sys/socket.h>
 #include <sys/uio.h>
-#include <time.h>
 #include <unistd.h>
 
 #include <openssl/err.h>
@@ -36,6 +35,7 @@
 #include <openssl/ssl.h>
 #include <openssl/x509v3.h>
 
+#include "../util/clock.h"
 #include "../util/limits.h"
 #include "../util/log.h"
 
@@ -177,13 +177,12 @@ smtp_outcome_name(enum smtp_outcome o)
     return "unknown";
 }
 
+/* Milliseconds of the monotonic clock, for the timers of the loop (a
+ * double of seconds keeps the microsecond for 270 years of uptime). */
 static uint64_t
 mono_ms(void)
 {
-    struct timespec ts;
-
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
+    return (uint64_t)(clock_now() * 1000.0);
 }
 
 /* Stop the run for an error another try cannot mend; the first one wins

@@ -16,6 +16,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../util/utf8.h"
+
 enum tpl_op_kind {
     OP_TEXT,     /* a = offset into text, b = length */
     OP_VAR,      /* a = variable */
@@ -82,42 +84,10 @@ position(const char *src, size_t off, size_t *line, size_t *col)
 static size_t
 utf8_bad(const unsigned char *s, size_t len)
 {
-    size_t i = 0;
+    size_t end = utf8_valid_prefix(s, len);
+    const unsigned char *nul = memchr(s, '\0', end);
 
-    while (i < len) {
-        unsigned char c = s[i];
-        size_t n, k;
-        uint32_t cp;
-
-        if (c >= 0x01 && c < 0x80) {
-            i++;
-            continue;
-        }
-        if (c >= 0xc2 && c <= 0xdf) {
-            n = 1;
-            cp = c & 0x1f;
-        } else if (c >= 0xe0 && c <= 0xef) {
-            n = 2;
-            cp = c & 0x0f;
-        } else if (c >= 0xf0 && c <= 0xf4) {
-            n = 3;
-            cp = c & 0x07;
-        } else {
-            return i; /* NUL, continuation, C0, C1, F5-FF */
-        }
-        if (len - i <= n)
-            return i;
-        for (k = 1; k <= n; k++) {
-            if ((s[i + k] & 0xc0) != 0x80)
-                return i;
-            cp = (cp << 6) | (s[i + k] & 0x3f);
-        }
-        if ((n == 2 && cp < 0x800) || (n == 3 && cp < 0x10000) ||
-            cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
-            return i;
-        i += n + 1;
-    }
-    return len;
+    return nul != NULL ? (size_t)(nul - s) : end;
 }
 
 static int

@@ -14,6 +14,7 @@
 
 #include "render_int.h"
 
+#include "../ingest/date.h"
 #include "../util/error.h"
 
 /* ------------------------------------------------------------------ */
@@ -209,40 +210,37 @@ void
 fmt_date(const struct doc *d, const char *iso, int add_days,
          char out[RFMT_NUM_SIZE])
 {
-    static const char *const months[2][12] = {
-        {"januari", "februari", "maart", "april", "mei", "juni", "juli",
-         "augustus", "september", "oktober", "november", "december"},
-        {"January", "February", "March", "April", "May", "June", "July",
-         "August", "September", "October", "November", "December"},
-    };
     int64_t y;
     int m, dd, i;
-    size_t len = strlen(iso);
+    size_t len = strlen(iso), n;
+    struct date day;
 
     /* render_check() let only valid dates and times through. */
     for (i = 0; i < 10; i++)
         if (len < 10 || (i != 4 && i != 7 && (iso[i] < '0' || iso[i] > '9')))
             break;
-    if (i < 10) {
-        snprintf(out, RFMT_NUM_SIZE, "%.20s", iso);
-        return;
-    }
+    if (i < 10)
+        goto raw;
     y = (iso[0] - '0') * 1000 + (iso[1] - '0') * 100 + (iso[2] - '0') * 10 +
         (iso[3] - '0');
     m = (iso[5] - '0') * 10 + (iso[6] - '0');
     dd = (iso[8] - '0') * 10 + (iso[9] - '0');
-    if (m < 1 || m > 12) {
-        snprintf(out, RFMT_NUM_SIZE, "%.20s", iso);
-        return;
-    }
+    if (m < 1 || m > 12)
+        goto raw;
     if (add_days != 0)
         civil_from_days(days_from_civil(y, m, dd) + add_days, &y, &m, &dd);
-    if (len == 20 && iso[10] == 'T')
-        snprintf(out, RFMT_NUM_SIZE, "%d %s %lld, %.5s UTC", dd,
-                 months[d->lang][m - 1], (long long)y, iso + 11);
-    else
-        snprintf(out, RFMT_NUM_SIZE, "%d %s %lld", dd, months[d->lang][m - 1],
-                 (long long)y);
+    day.year = (int)y;
+    day.month = m;
+    day.day = dd;
+    if (date_spell(&day, d->lang == RLANG_EN, out, RFMT_NUM_SIZE) != TOCSIN_OK)
+        goto raw; /* not reached: the month is 1..12 */
+    if (len == 20 && iso[10] == 'T') {
+        n = strlen(out);
+        snprintf(out + n, RFMT_NUM_SIZE - n, ", %.5s UTC", iso + 11);
+    }
+    return;
+raw:
+    snprintf(out, RFMT_NUM_SIZE, "%.20s", iso);
 }
 
 /* ------------------------------------------------------------------ */

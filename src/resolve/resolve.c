@@ -14,6 +14,7 @@
 #include <time.h>
 
 #include "../store/store.h"
+#include "../util/clock.h"
 #include "../util/log.h"
 #include "../util/progress.h"
 #include "../util/rng.h"
@@ -23,15 +24,6 @@
 #define LINK_WITHIN     2    /* a link inside one person already: not kept */
 #define PERSON_MAX      1000 /* records one person may hold */
 #define CMP_AHEAD       16   /* pairs whose records are prefetched ahead */
-
-static double
-now_seconds(void)
-{
-    struct timespec ts;
-
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
 
 /* ------------------------------------------------------------------ */
 /* Radix sorts.                                                        */
@@ -1258,7 +1250,7 @@ resolve_run(struct casedir *cd, const struct resolve_options *o,
 {
     struct store *s = casedir_store(cd);
     struct resolve_state st;
-    double t0 = now_seconds(), threshold;
+    double t0 = clock_now(), threshold;
     char num[32];
     int rc, in_tx = 0;
 
@@ -1280,8 +1272,7 @@ resolve_run(struct casedir *cd, const struct resolve_options *o,
     if ((rc = rload_run(cd, o->progress, &st.l, why)) != TOCSIN_OK)
         goto out;
     res->records = st.l.n;
-    log_debug("resolve: %zu records read in %.1f s", st.l.n,
-              now_seconds() - t0);
+    log_debug("resolve: %zu records read in %.1f s", st.l.n, clock_now() - t0);
     if ((rc = block_run(&st.l, o->progress, &st.pairs,
                         &res->blocks_skipped)) != TOCSIN_OK) {
         buf_setf(why, "making candidate pairs: %s", tocsin_strerror(rc));
@@ -1289,7 +1280,7 @@ resolve_run(struct casedir *cd, const struct resolve_options *o,
     }
     res->candidates = st.pairs.n;
     log_debug("resolve: %zu candidate pairs (%.1f s)", st.pairs.n,
-              now_seconds() - t0);
+              clock_now() - t0);
     if ((rc = resolve_score(&st, threshold, o->progress)) != TOCSIN_OK) {
         buf_setf(why, "comparing: %s", tocsin_strerror(rc));
         goto out;
@@ -1303,10 +1294,10 @@ resolve_run(struct casedir *cd, const struct resolve_options *o,
         goto out;
     }
     log_debug("resolve: %llu persons (%.1f s)",
-              (unsigned long long)res->persons, now_seconds() - t0);
+              (unsigned long long)res->persons, clock_now() - t0);
     if ((rc = resolve_write(cd, &st, o->progress, why)) != TOCSIN_OK)
         goto out;
-    res->seconds = now_seconds() - t0;
+    res->seconds = clock_now() - t0;
     if (summary != NULL &&
         (rc = buf_printf(
              summary,

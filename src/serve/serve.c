@@ -16,7 +16,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <time.h>
 
 #include <microhttpd.h>
 #include <sodium.h>
@@ -37,15 +36,6 @@ static const char serve_robots[] = "User-agent: *\n"
                                    "Disallow: /dashboard\n"
                                    "Disallow: /metrics\n"
                                    "Disallow: /api/\n";
-
-double
-serve_clock(void)
-{
-    struct timespec ts;
-
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
 
 void
 serve_count(struct serve *sv, enum serve_counter k)

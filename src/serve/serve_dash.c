@@ -14,6 +14,7 @@
 
 #include <json-c/json.h>
 
+#include "../util/clock.h"
 #include "serve_int.h"
 
 #define T(nl, en) SERVE_T(lang, nl, en)
@@ -172,7 +173,7 @@ out:
 static int
 fig_get(struct serve *sv, struct serve_ctx *x, struct serve_figures *out)
 {
-    double now = serve_clock();
+    double now = clock_now();
     int rc = TOCSIN_OK;
 
     pthread_mutex_lock(&sv->dlock);

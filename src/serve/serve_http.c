@@ -13,6 +13,8 @@
 
 #include <sodium.h>
 
+#include "../ingest/date.h"
+#include "../util/utf8.h"
 #include "serve_int.h"
 
 int
@@ -53,47 +55,6 @@ serve_hex(char c)
     return -1;
 }
 
-/* Whether s[0..n) is well-formed UTF-8 (no overlongs, no surrogates). */
-static int
-serve_utf8_ok(const unsigned char *s, size_t n)
-{
-    size_t i = 0, k, need;
-    uint32_t cp;
-
-    while (i < n) {
-        unsigned char c = s[i];
-
-        if (c < 0x80) {
-            i++;
-            continue;
-        }
-        if (c >= 0xc2 && c <= 0xdf) {
-            need = 1;
-            cp = c & 0x1f;
-        } else if (c >= 0xe0 && c <= 0xef) {
-            need = 2;
-            cp = c & 0x0f;
-        } else if (c >= 0xf0 && c <= 0xf4) {
-            need = 3;
-            cp = c & 0x07;
-        } else {
-            return 0;
-        }
-        if (n - i - 1 < need)
-            return 0;
-        for (k = 1; k <= need; k++) {
-            if ((s[i + k] & 0xc0) != 0x80)
-                return 0;
-            cp = (cp << 6) | (s[i + k] & 0x3f);
-        }
-        if ((need == 2 && cp < 0x800) || (need == 3 && cp < 0x10000) ||
-            cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
-            return 0;
-        i += need + 1;
-    }
-    return 1;
-}
-
 /* Decode one form value v[0..n) into out (replaced). */
 static int
 serve_decode(const char *v, size_t n, struct buf *out)
@@ -121,7 +82,7 @@ serve_decode(const char *v, size_t n, struct buf *out)
         if ((rc = buf_appendc(out, (char)c)) != TOCSIN_OK)
             return rc;
     }
-    if (!serve_utf8_ok((const unsigned char *)buf_str(out), buf_len(out)))
+    if (utf8_valid_prefix(buf_str(out), buf_len(out)) != buf_len(out))
         return TOCSIN_EFORMAT;
     return TOCSIN_OK;
 }
@@ -453,14 +414,10 @@ serve_json(struct buf *b, const char *s)
 void
 serve_date(const char *iso, int lang, char *out, size_t size)
 {
-    static const char *const nl[] = {
-        "januari", "februari", "maart",     "april",   "mei",      "juni",
-        "juli",    "augustus", "september", "oktober", "november", "december"};
-    static const char *const en[] = {
-        "January", "February", "March",     "April",   "May",      "June",
-        "July",    "August",   "September", "October", "November", "December"};
     static const int digits[] = {0, 1, 2, 3, 5, 6, 8, 9, 11, 12, 14, 15};
-    int y, m, d, hh, mm, i, date_only;
+    struct date d;
+    int hh, mm, i, date_only;
+    size_t n;
 
     if (iso == NULL) {
         snprintf(out, size, "?");
@@ -474,21 +431,18 @@ serve_date(const char *iso, int lang, char *out, size_t size)
     for (i = 0; i < (date_only ? 8 : 12); i++)
         if (iso[digits[i]] < '0' || iso[digits[i]] > '9')
             goto raw;
-    y = (iso[0] - '0') * 1000 + (iso[1] - '0') * 100 + (iso[2] - '0') * 10 +
-        (iso[3] - '0');
-    m = (iso[5] - '0') * 10 + (iso[6] - '0');
-    d = (iso[8] - '0') * 10 + (iso[9] - '0');
-    if (m < 1 || m > 12)
-        goto raw;
-    if (date_only) {
-        snprintf(out, size, "%d %s %d", d,
-                 lang == SERVE_EN ? en[m - 1] : nl[m - 1], y);
+    d.year = (iso[0] - '0') * 1000 + (iso[1] - '0') * 100 +
+             (iso[2] - '0') * 10 + (iso[3] - '0');
+    d.month = (iso[5] - '0') * 10 + (iso[6] - '0');
+    d.day = (iso[8] - '0') * 10 + (iso[9] - '0');
+    if (date_spell(&d, lang == SERVE_EN, out, size) != TOCSIN_OK)
+        goto raw; /* no month 1..12 */
+    if (date_only)
         return;
-    }
     hh = (iso[11] - '0') * 10 + (iso[12] - '0');
     mm = (iso[14] - '0') * 10 + (iso[15] - '0');
-    snprintf(out, size, "%d %s %d, %02d:%02d UTC", d,
-             lang == SERVE_EN ? en[m - 1] : nl[m - 1], y, hh, mm);
+    n = strlen(out);
+    snprintf(out + n, size - n, ", %02d:%02d UTC", hh, mm);
     return;
 raw:
     snprintf(out, size, "%.32s", iso);

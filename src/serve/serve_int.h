@@ -135,9 +135,6 @@ struct serve {
 
 /* ---- serve.c ---- */
 
-/* Seconds of CLOCK_MONOTONIC. */
-double serve_clock(void);
-
 /* Count one event. */
 void serve_count(struct serve *sv, enum serve_counter k);
 

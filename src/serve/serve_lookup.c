@@ -37,6 +37,7 @@
 #include "../notify/notify.h"
 #include "../notify/smtp.h"
 #include "../store/seal.h"
+#include "../util/clock.h"
 #include "../util/log.h"
 #include "serve_int.h"
 
@@ -240,7 +241,7 @@ serve_lookup_decide(struct serve *sv, struct serve_ctx *x,
                     int *status)
 {
     unsigned char ckey[16], akey[SEAL_HASH_BYTES];
-    double now = rq->now > 0 ? rq->now : serve_clock();
+    double now = rq->now > 0 ? rq->now : clock_now();
     const char *in;
     size_t n;
     unsigned flags = 0;

@@ -41,6 +41,7 @@
 #include "../util/fsutil.h"
 #include "../util/limits.h"
 #include "../util/log.h"
+#include "../util/utf8.h"
 
 const char *const config_categories[] = {
     "name",        "customer_number",
@@ -314,39 +315,23 @@ static int
 cfg_text_ok(const char *s)
 {
     const unsigned char *p = (const unsigned char *)s;
+    size_t n = strlen(s), i = 0;
 
-    while (*p != '\0') {
-        unsigned c = *p, n, i;
-        unsigned long cp;
+    while (i < n) {
+        unsigned c = p[i];
+        int k;
 
         if (c < 0x20 || c == 0x7f)
             return 0;
         if (c < 0x80) {
-            p++;
+            i++;
             continue;
         }
-        if (c >= 0xc2 && c <= 0xdf) {
-            n = 1;
-            cp = c & 0x1f;
-        } else if (c >= 0xe0 && c <= 0xef) {
-            n = 2;
-            cp = c & 0x0f;
-        } else if (c >= 0xf0 && c <= 0xf4) {
-            n = 3;
-            cp = c & 0x07;
-        } else {
+        k = utf8_seq(p + i, n - i);
+        /* C1: U+0080..U+009F, C2 80..C2 9F */
+        if (k <= 0 || (c == 0xc2 && p[i + 1] <= 0x9f))
             return 0;
-        }
-        for (i = 1; i <= n; i++) {
-            if ((p[i] & 0xc0) != 0x80)
-                return 0;
-            cp = (cp << 6) | (p[i] & 0x3f);
-        }
-        if ((n == 2 && cp < 0x800) || (n == 3 && cp < 0x10000) ||
-            cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff) ||
-            (cp >= 0x80 && cp <= 0x9f))
-            return 0;
-        p += n + 1;
+        i += (size_t)k;
     }
     return 1;
 }

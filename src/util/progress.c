@@ -3,9 +3,9 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <time.h>
 #include <unistd.h>
 
+#include "clock.h"
 #include "log.h"
 #include "xalloc.h"
 
@@ -23,15 +23,6 @@ struct progress {
     char note[160];
 };
 
-static double
-progress_now(void)
-{
-    struct timespec ts;
-
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
 struct progress *
 progress_start(const char *what, uint64_t total)
 {
@@ -41,7 +32,7 @@ progress_start(const char *what, uint64_t total)
     p->total = total;
     p->quiet = log_get_level() < LOG_LEVEL_INFO;
     p->active = isatty(STDERR_FILENO) && !p->quiet;
-    p->started = progress_now();
+    p->started = clock_now();
     p->drawn = p->started;
     return p;
 }
@@ -117,7 +108,7 @@ progress_update(struct progress *p, uint64_t done)
     p->done = done;
     if (!p->active && p->every <= 0)
         return;
-    now = progress_now();
+    now = clock_now();
     if (p->active && now - p->drawn >= 0.1)
         progress_draw(p, now, "\r\033[K", "");
     else if (!p->active && now - p->drawn >= p->every)

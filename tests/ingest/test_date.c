@@ -439,6 +439,56 @@ test_days(void **state)
     assert_int_equal(date_from_days(INT64_MAX, &next), TOCSIN_EINVAL);
 }
 
+static void
+test_spell(void **state)
+{
+    static const char *const nl[12] = {
+        "januari", "februari", "maart",     "april",   "mei",      "juni",
+        "juli",    "augustus", "september", "oktober", "november", "december"};
+    static const char *const en[12] = {
+        "January", "February", "March",     "April",   "May",      "June",
+        "July",    "August",   "September", "October", "November", "December"};
+    struct date d = {2026, 2, 7};
+    char out[64], want[64];
+    int m;
+
+    (void)state;
+    assert_int_equal(date_spell(&d, 0, out, sizeof(out)), 0);
+    assert_string_equal(out, "7 februari 2026");
+    assert_int_equal(date_spell(&d, 1, out, sizeof(out)), 0);
+    assert_string_equal(out, "7 February 2026");
+    assert_int_equal(date_spell(&d, 2, out, sizeof(out)), 0); /* nonzero */
+    assert_string_equal(out, "7 February 2026");
+    d = (struct date){9, 12, 31}; /* no leading zeros, not checked */
+    assert_int_equal(date_spell(&d, 0, out, sizeof(out)), 0);
+    assert_string_equal(out, "31 december 9");
+    d = (struct date){2023, 2, 30};
+    assert_int_equal(date_spell(&d, 1, out, sizeof(out)), 0);
+    assert_string_equal(out, "30 February 2023");
+    for (m = 1; m <= 12; m++) {
+        d = (struct date){2024, m, 1};
+        assert_int_equal(date_spell(&d, 0, out, sizeof(out)), 0);
+        snprintf(want, sizeof(want), "1 %s 2024", nl[m - 1]);
+        assert_string_equal(out, want);
+        assert_int_equal(date_spell(&d, 1, out, sizeof(out)), 0);
+        snprintf(want, sizeof(want), "1 %s 2024", en[m - 1]);
+        assert_string_equal(out, want);
+    }
+    /* cut like snprintf */
+    d = (struct date){2026, 9, 17};
+    assert_int_equal(date_spell(&d, 0, out, 8), 0);
+    assert_string_equal(out, "17 sept");
+    /* no month: out untouched */
+    memcpy(out, "xyz", 4);
+    d = (struct date){2026, 0, 7};
+    assert_int_equal(date_spell(&d, 0, out, sizeof(out)), TOCSIN_EINVAL);
+    d = (struct date){2026, 13, 7};
+    assert_int_equal(date_spell(&d, 1, out, sizeof(out)), TOCSIN_EINVAL);
+    d = (struct date){2026, -1, 7};
+    assert_int_equal(date_spell(&d, 1, out, sizeof(out)), TOCSIN_EINVAL);
+    assert_string_equal(out, "xyz");
+}
+
 int
 main(void)
 {
@@ -454,6 +504,7 @@ main(void)
         cmocka_unit_test(test_age_on),
         cmocka_unit_test(test_ymd),
         cmocka_unit_test(test_days),
+        cmocka_unit_test(test_spell),
     };
 
     return cmocka_run_group_tests_name("ingest_date", tests, NULL, NULL);

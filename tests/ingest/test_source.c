@@ -446,52 +446,6 @@ read_limit_hook(void **state)
     source_free(s);
 }
 
-static void
-utf8_validation(void **state)
-{
-    static const struct {
-        const char *s;
-        int ok;
-        size_t bad;
-    } cases[] = {
-        {"", 1, 0},
-        {"plain ascii text longer than eight bytes", 1, 0},
-        {"caf\xc3\xa9", 1, 0},
-        {"\xe2\x82\xac euro", 1, 0},
-        {"\xf0\x9f\x98\x80", 1, 0},
-        {"\xf4\x8f\xbf\xbf", 1, 0},  /* U+10FFFF */
-        {"\xed\x9f\xbf", 1, 0},      /* U+D7FF */
-        {"\xee\x80\x80", 1, 0},      /* U+E000 */
-        {"abcdefgh\x80", 0, 8},      /* lone continuation */
-        {"ab\xc0\x80", 0, 2},        /* overlong NUL */
-        {"\xc1\xbf", 0, 0},          /* overlong */
-        {"\xe0\x80\xaf", 0, 0},      /* overlong */
-        {"\xf0\x80\x80\xaf", 0, 0},  /* overlong */
-        {"\xed\xa0\x80", 0, 0},      /* surrogate */
-        {"x\xf4\x90\x80\x80", 0, 1}, /* above U+10FFFF */
-        {"\xf5\x80\x80\x80", 0, 0},  /* never valid */
-        {"\xff", 0, 0},
-        {"ok \xc3", 0, 3},     /* cut short */
-        {"ok \xe2\x82", 0, 3}, /* cut short */
-        {"\xc3\xa9\xc3", 0, 2},
-        {"0123456789abcdef\xe2\x28\xa1", 0, 16}, /* bad 2nd byte */
-    };
-    size_t i, bad;
-
-    (void)state;
-    for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-        bad = 12345;
-        int ok = source_utf8_valid(cases[i].s, strlen(cases[i].s), &bad);
-        if (ok != cases[i].ok || (!ok && bad != cases[i].bad))
-            fail_msg("case %zu: ok %d bad %zu", i, ok, bad);
-    }
-    assert_int_equal(source_utf8_seq((const unsigned char *)"\xe2\x82", 2),
-                     -1);
-    assert_int_equal(source_utf8_seq((const unsigned char *)"\xe2\x82\xac", 3),
-                     3);
-    assert_int_equal(source_utf8_seq((const unsigned char *)"\x80", 1), 0);
-}
-
 int
 main(void)
 {
@@ -506,7 +460,6 @@ main(void)
         cmocka_unit_test(gzip_corrupt),
         cmocka_unit_test(peek_then_read),
         cmocka_unit_test(read_limit_hook),
-        cmocka_unit_test(utf8_validation),
     };
 
     return cmocka_run_group_tests_name("ingest_source", tests, setup,
