@@ -382,11 +382,15 @@ enum store_msg_kind {
 /* The state's name: "queued", "in_flight", ... */
 const char *store_msg_state_name(int state);
 
-/* Queue a message for every exposure whose channel is `channel` and whose
- * flags have none of `skip_flags`, unless it has one: *added gets how many
- * were new. */
-TOCSIN_MUST_CHECK int store_msg_queue(struct store *s, uint32_t channel,
-                                      uint32_t skip_flags, uint64_t *added);
+/* Queue a message (a notice) for every exposure whose channel is
+ * `channel` and whose flags have none of `skip_flags`, unless it has one,
+ * with its verification code from vfn (as store_msg_fill_vcodes() below;
+ * NULL: none yet): *added gets how many were new. Call in a transaction. */
+TOCSIN_MUST_CHECK int
+store_msg_queue(struct store *s, uint32_t channel, uint32_t skip_flags,
+                void (*vfn)(void *ctx, int64_t id, const char *brand,
+                            unsigned char *value),
+                void *ctx, uint64_t *added);
 
 /* Set every message in state `from` to state `to`; *n gets how many. */
 TOCSIN_MUST_CHECK int store_msg_move(struct store *s, int from, int to,

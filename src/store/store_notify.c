@@ -18,31 +18,102 @@ store_msg_state_name(int state)
     return store_msg_states[state];
 }
 
+/* store_msg_fill_vcodes()'s and store_msg_queue()'s SQL function
+ * tocsin_vcode(id, brand). */
+struct store_vfill {
+    void (*fn)(void *ctx, int64_t id, const char *brand, unsigned char *value);
+    void *ctx;
+};
+
+static void
+store_vcode_sql(sqlite3_context *sc, int argc, sqlite3_value **argv)
+{
+    struct store_vfill *f = sqlite3_user_data(sc);
+    const char *brand = (const char *)sqlite3_value_text(argv[1]);
+    unsigned char v[STORE_VCODE_BYTES];
+
+    (void)argc;
+    if (brand == NULL) {
+        sqlite3_result_error_nomem(sc);
+        return;
+    }
+    f->fn(f->ctx, sqlite3_value_int64(argv[0]), brand, v);
+    sqlite3_result_blob(sc, v, sizeof(v), SQLITE_TRANSIENT);
+}
+
+/* Register tocsin_vcode() for f (NULL: remove it: it points into the
+ * caller's frame). */
+static int
+store_vcode_register(struct store *s, struct store_vfill *f)
+{
+    if (sqlite3_create_function(
+            s->db, "tocsin_vcode", 2, SQLITE_UTF8 | SQLITE_DIRECTONLY, f,
+            f != NULL ? store_vcode_sql : NULL, NULL, NULL) != SQLITE_OK)
+        return store_fail(s, TOCSIN_EDB);
+    return TOCSIN_OK;
+}
+
+/* The rest of store_msg_queue()'s INSERT: the exposures not queued yet. */
+#define STORE_Q                                                               \
+    " FROM exposures e WHERE e.channel = ?1 AND (e.flags & ?2) = 0"           \
+    " AND NOT EXISTS (SELECT 1 FROM messages m"                               \
+    " WHERE m.person_id = e.person_id AND m.brand = e.brand"                  \
+    " AND m.kind = 0)"                                                        \
+    " WINDOW w AS (ORDER BY e.person_id, e.brand)"
+
 int
 store_msg_queue(struct store *s, uint32_t channel, uint32_t skip_flags,
-                uint64_t *added)
+                void (*vfn)(void *ctx, int64_t id, const char *brand,
+                            unsigned char *value),
+                void *ctx, uint64_t *added)
 {
+    struct store_vfill f = {vfn, ctx};
     sqlite3_stmt *st = NULL;
-    int rc = TOCSIN_OK;
+    uint64_t base = 0, had = 0;
+    int rc;
 
     *added = 0;
+    if ((rc = store_count(s, "SELECT coalesce(max(id), 0) FROM messages",
+                          &base)) != TOCSIN_OK ||
+        (rc = store_count(s, "SELECT count(*) FROM messages WHERE kind = 0",
+                          &had)) != TOCSIN_OK ||
+        (rc = store_vcode_register(s, &f)) != TOCSIN_OK)
+        return rc;
+    /* The first queue is the big one: build the code index after. */
+    if (had == 0 &&
+        (rc = store_exec(s, "DROP INDEX IF EXISTS messages_vcode")) !=
+            TOCSIN_OK)
+        goto out;
+    /* Numbers given here, in (person, brand) order, so that the code of
+     * each is written with it: sending then changes only its own row. */
     if (sqlite3_prepare_v2(
             s->db,
-            "INSERT OR IGNORE INTO messages(person_id, brand, state,"
-            " queued_at) SELECT person_id, brand, 0, " STORE_NOW
-            " FROM exposures WHERE channel = ?1 AND (flags & ?2) = 0"
-            " ORDER BY person_id, brand",
+            vfn != NULL
+                ? "INSERT INTO messages(id, person_id, brand, kind, state,"
+                  " queued_at, vcode) SELECT ?3 + row_number() OVER w,"
+                  " e.person_id, e.brand, 0, 0, " STORE_NOW
+                  ", tocsin_vcode(?3 + row_number() OVER w, e.brand)" STORE_Q
+                : "INSERT INTO messages(id, person_id, brand, kind, state,"
+                  " queued_at, vcode) SELECT ?3 + row_number() OVER w,"
+                  " e.person_id, e.brand, 0, 0, " STORE_NOW ", NULL" STORE_Q,
             -1, &st, NULL) != SQLITE_OK ||
         sqlite3_bind_int64(st, 1, channel) != SQLITE_OK ||
-        sqlite3_bind_int64(st, 2, skip_flags) != SQLITE_OK) {
-        sqlite3_finalize(st);
-        return store_fail(s, TOCSIN_EDB);
+        sqlite3_bind_int64(st, 2, skip_flags) != SQLITE_OK ||
+        sqlite3_bind_int64(st, 3, (sqlite3_int64)base) != SQLITE_OK) {
+        rc = store_fail(s, TOCSIN_EDB);
+        goto out;
     }
     if (sqlite3_step(st) != SQLITE_DONE)
         rc = store_fail(s, TOCSIN_EDB);
     else
         *added = (uint64_t)sqlite3_changes(s->db);
+    if (rc == TOCSIN_OK && had == 0)
+        rc = store_exec(s, "CREATE INDEX IF NOT EXISTS messages_vcode"
+                           " ON messages(vcode)");
+out:
     sqlite3_finalize(st);
+    if (store_vcode_register(s, NULL) != TOCSIN_OK && rc == TOCSIN_OK)
+        rc = TOCSIN_EDB;
     return rc;
 }
 
@@ -100,27 +171,6 @@ store_msg_answer(struct store *s, int64_t person_id, const char *brand,
     return rc;
 }
 
-struct store_vfill {
-    void (*fn)(void *ctx, int64_t id, const char *brand, unsigned char *value);
-    void *ctx;
-};
-
-static void
-store_vcode_sql(sqlite3_context *sc, int argc, sqlite3_value **argv)
-{
-    struct store_vfill *f = sqlite3_user_data(sc);
-    const char *brand = (const char *)sqlite3_value_text(argv[1]);
-    unsigned char v[STORE_VCODE_BYTES];
-
-    (void)argc;
-    if (brand == NULL) {
-        sqlite3_result_error_nomem(sc);
-        return;
-    }
-    f->fn(f->ctx, sqlite3_value_int64(argv[0]), brand, v);
-    sqlite3_result_blob(sc, v, sizeof(v), SQLITE_TRANSIENT);
-}
-
 int
 store_msg_fill_vcodes(struct store *s,
                       void (*fn)(void *ctx, int64_t id, const char *brand,
@@ -137,10 +187,8 @@ store_msg_fill_vcodes(struct store *s,
                           &todo)) != TOCSIN_OK ||
         todo == 0)
         return rc;
-    if (sqlite3_create_function(s->db, "tocsin_vcode", 2,
-                                SQLITE_UTF8 | SQLITE_DIRECTONLY, &f,
-                                store_vcode_sql, NULL, NULL) != SQLITE_OK)
-        return store_fail(s, TOCSIN_EDB);
+    if ((rc = store_vcode_register(s, &f)) != TOCSIN_OK)
+        return rc;
     many = todo > 50000;
     if (many && (rc = store_exec(s, "DROP INDEX IF EXISTS messages_vcode")) !=
                     TOCSIN_OK)
@@ -152,9 +200,8 @@ store_msg_fill_vcodes(struct store *s,
     if (many)
         rc = store_exec(s, "CREATE INDEX messages_vcode ON messages(vcode)");
 out:
-    /* the function points into this frame: never leave it registered */
-    sqlite3_create_function(s->db, "tocsin_vcode", 2, SQLITE_UTF8, NULL, NULL,
-                            NULL, NULL);
+    if (store_vcode_register(s, NULL) != TOCSIN_OK && rc == TOCSIN_OK)
+        rc = TOCSIN_EDB;
     return rc;
 }
 

@@ -164,7 +164,8 @@ make_case(struct fixture *f)
                                     "{\"records\":3,\"persons\":3,"
                                     "\"notices\":2}"),
                      0);
-    assert_int_equal(store_msg_queue(s, ASSESS_EMAIL, 0, &added), 0);
+    assert_int_equal(store_msg_queue(s, ASSESS_EMAIL, 0, NULL, NULL, &added),
+                     0);
     assert_int_equal(added, 2); /* messages 1 (person 1), 2 (person 3) */
 
     /* message 1: composed, sent and accepted, as notify does it */
