@@ -120,12 +120,26 @@ buf_appendc(struct buf *b, char c)
 int
 buf_vprintf(struct buf *b, const char *fmt, va_list ap)
 {
+    size_t room = b->cap > b->len ? b->cap - b->len : 0;
     va_list aq;
     int n, rc;
 
+    /* Format once into the room there is (a reused buffer mostly has
+     * enough); only when it does not fit, grow and format again. */
     va_copy(aq, ap);
-    n = vsnprintf(NULL, 0, fmt, aq);
+    n = vsnprintf(room > 0 ? b->data + b->len : NULL, room, fmt, aq);
     va_end(aq);
+    if (n >= 0 && (size_t)n < room) {
+        /* cap <= max + 1 (buf_grow), so this is within max */
+        b->len += (size_t)n;
+        return TOCSIN_OK;
+    }
+    if (room > 0) {
+        /* what did not fit may hold personal data: buf_scrub() clears
+         * only up to len */
+        explicit_bzero(b->data + b->len, room);
+        b->data[b->len] = '\0';
+    }
     if (n < 0)
         return TOCSIN_EINVAL;
     rc = buf_grow(b, (size_t)n);

@@ -57,6 +57,28 @@ printf_grows(void **state)
     buf_free(&b);
 }
 
+/* A printf that does not fit in the room there is grows the buffer and
+ * writes it whole; one that would pass the maximum leaves the content as
+ * it was, with nothing of the attempt behind its end. */
+static void
+printf_fits_or_not(void **state)
+{
+    struct buf b;
+
+    (void)state;
+    buf_init(&b, 100);
+    assert_int_equal(buf_appends(&b, "ab"), TOCSIN_OK); /* cap 64 */
+    assert_int_equal(buf_printf(&b, "%s", "0123456789"), TOCSIN_OK);
+    assert_string_equal(buf_str(&b), "ab0123456789");
+    assert_int_equal(buf_printf(&b, "%60s|", "x"), TOCSIN_OK); /* grows */
+    assert_int_equal(buf_len(&b), 12 + 61);
+    assert_memory_equal(buf_str(&b) + 12 + 59, "x|", 3);
+    assert_int_equal(buf_printf(&b, "%40s", "y"), TOCSIN_ELIMIT);
+    assert_int_equal(buf_len(&b), 73);
+    assert_int_equal(buf_str(&b)[73], '\0');
+    buf_free(&b);
+}
+
 static void
 truncate_and_detach(void **state)
 {
@@ -126,6 +148,7 @@ main(void)
         cmocka_unit_test(append_and_terminate),
         cmocka_unit_test(maximum_is_enforced),
         cmocka_unit_test(printf_grows),
+        cmocka_unit_test(printf_fits_or_not),
         cmocka_unit_test(truncate_and_detach),
         cmocka_unit_test(allocation_failure_is_reported),
         cmocka_unit_test(overflowing_length_is_refused),
