@@ -96,11 +96,9 @@ serve_verify_details(struct serve *sv, struct serve_ctx *x,
         buf_scrub(&x->plain);
         if (rc != TOCSIN_OK)
             buf_reset(&x->scratch);
-    } else {
-        rc = store_serve_contact_mask(x->q, m->person_id, m->brand,
-                                      &x->scratch);
-        if (rc != TOCSIN_OK && rc != TOCSIN_ENOENT)
-            return rc;
+    } else if (m->contact_mask != NULL &&
+               (rc = buf_appends(&x->scratch, m->contact_mask)) != TOCSIN_OK) {
+        return rc;
     }
     if (buf_len(&x->scratch) < sizeof(r->rcpt))
         memcpy(r->rcpt, buf_str(&x->scratch), buf_len(&x->scratch) + 1);

@@ -502,6 +502,8 @@ struct store_serve_msg {
     size_t subject_len;
     const void *vcode; /* the code's value, or NULL (not composed) */
     size_t vcode_len;
+    const char *contact_mask; /* records.email_mask of the exposure's
+                                 contact record, or NULL */
 };
 
 /* Call fn for each message whose code value is value[0..len) (the
@@ -517,14 +519,6 @@ TOCSIN_MUST_CHECK int
 store_serve_msg(struct store_serve *q, int64_t id,
                 int (*fn)(void *ctx, const struct store_serve_msg *m),
                 void *ctx);
-
-/* The masked e-mail address (records.email_mask) of the contact record of
- * the person's exposure for brand, appended to out; TOCSIN_ENOENT when
- * there is none. */
-TOCSIN_MUST_CHECK int store_serve_contact_mask(struct store_serve *q,
-                                               int64_t person_id,
-                                               const char *brand,
-                                               struct buf *out);
 
 /* The persons (resolved, of finished sources) with a record whose
  * email_hash is hash: into ids[0..max), *n how many there are (up to

@@ -12,7 +12,6 @@
 enum store_serve_stmt {
     SQ_BY_VCODE,
     SQ_MSG,
-    SQ_CONTACT_MASK,
     SQ_PERSONS_BY_EMAIL,
     SQ_ANSWERS_DUE,
     SQ_COUNT
@@ -24,8 +23,10 @@ struct store_serve {
 };
 
 #define SQ_MSG_COLUMNS                                                        \
-    "SELECT id, person_id, brand, kind, state, sent_at, done_at, rcpt,"       \
-    " subject, vcode FROM messages"
+    "SELECT m.id, m.person_id, m.brand, m.kind, m.state, m.sent_at,"          \
+    " m.done_at, m.rcpt, m.subject, m.vcode, r.email_mask FROM messages m"    \
+    " LEFT JOIN exposures e ON e.person_id = m.person_id"                     \
+    " AND e.brand = m.brand LEFT JOIN records r ON r.id = e.contact_record"
 
 int
 store_serve_open(struct store *s, struct store_serve **out)
@@ -88,6 +89,7 @@ sq_msgs(struct store_serve *q, sqlite3_stmt *st,
         m.subject_len = (size_t)sqlite3_column_bytes(st, 8);
         m.vcode = sqlite3_column_blob(st, 9);
         m.vcode_len = (size_t)sqlite3_column_bytes(st, 9);
+        m.contact_mask = (const char *)sqlite3_column_text(st, 10);
         if (m.brand == NULL) {
             rc = store_fail(q->s, TOCSIN_ENOMEM);
             break;
@@ -112,7 +114,7 @@ store_serve_by_vcode(struct store_serve *q, const void *value, size_t len,
 
     if (len == 0 || len > 64)
         return TOCSIN_EINVAL;
-    rc = sq_stmt(q, SQ_BY_VCODE, SQ_MSG_COLUMNS " WHERE vcode = ?1", &st);
+    rc = sq_stmt(q, SQ_BY_VCODE, SQ_MSG_COLUMNS " WHERE m.vcode = ?1", &st);
     if (rc != TOCSIN_OK)
         return rc;
     if (sqlite3_bind_blob(st, 1, value, (int)len, SQLITE_STATIC) !=
@@ -132,7 +134,7 @@ store_serve_msg(struct store_serve *q, int64_t id,
     sqlite3_stmt *st;
     int rc, found;
 
-    rc = sq_stmt(q, SQ_MSG, SQ_MSG_COLUMNS " WHERE id = ?1", &st);
+    rc = sq_stmt(q, SQ_MSG, SQ_MSG_COLUMNS " WHERE m.id = ?1", &st);
     if (rc != TOCSIN_OK)
         return rc;
     if (sqlite3_bind_int64(st, 1, id) != SQLITE_OK) {
@@ -143,46 +145,6 @@ store_serve_msg(struct store_serve *q, int64_t id,
     rc = sq_msgs(q, st, fn, ctx, &found);
     if (rc == TOCSIN_OK && !found)
         rc = TOCSIN_ENOENT;
-    return rc;
-}
-
-int
-store_serve_contact_mask(struct store_serve *q, int64_t person_id,
-                         const char *brand, struct buf *out)
-{
-    sqlite3_stmt *st;
-    int rc;
-
-    rc = sq_stmt(q, SQ_CONTACT_MASK,
-                 "SELECT r.email_mask FROM exposures e JOIN records r"
-                 " ON r.id = e.contact_record WHERE e.person_id = ?1"
-                 " AND e.brand = ?2 AND r.email_mask IS NOT NULL",
-                 &st);
-    if (rc != TOCSIN_OK)
-        return rc;
-    if (sqlite3_bind_int64(st, 1, person_id) != SQLITE_OK ||
-        sqlite3_bind_text(st, 2, brand, -1, SQLITE_STATIC) != SQLITE_OK) {
-        rc = store_fail(q->s, TOCSIN_EDB);
-        goto out;
-    }
-    switch (sqlite3_step(st)) {
-    case SQLITE_ROW: {
-        const unsigned char *v = sqlite3_column_text(st, 0);
-
-        rc = v != NULL
-                 ? buf_append(out, v, (size_t)sqlite3_column_bytes(st, 0))
-                 : store_fail(q->s, TOCSIN_ENOMEM);
-        break;
-    }
-    case SQLITE_DONE:
-        rc = TOCSIN_ENOENT;
-        break;
-    default:
-        rc = store_fail(q->s, TOCSIN_EDB);
-        break;
-    }
-out:
-    store_done(st);
     return rc;
 }
 
