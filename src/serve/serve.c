@@ -70,6 +70,8 @@ serve_ctx_init(struct serve *sv, struct serve_ctx *x)
             TOCSIN_OK ||
         (rc = store_serve_open(x->store, &x->q)) != TOCSIN_OK)
         return rc;
+    /* a verification page may be a second behind the journal */
+    store_serve_snapshot(x->q, 1.0);
     return TOCSIN_OK;
 }
 

@@ -145,6 +145,7 @@ fig_read(struct serve_ctx *x, struct serve_figures *f)
     gmtime_r(&now, &tm);
     strftime(f->at, sizeof(f->at), "%Y-%m-%dT%H:%M:%SZ", &tm);
     /* one snapshot for all of them */
+    store_serve_release(x->q); /* the pages' shared read, if open */
     if ((rc = store_begin(x->store)) != TOCSIN_OK)
         return rc;
     if ((rc = store_msg_counts(x->store, f->states)) != TOCSIN_OK ||

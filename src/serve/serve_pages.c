@@ -27,45 +27,46 @@ serve_first_brand(const struct serve *sv)
                                 : sv->cfg->organisation;
 }
 
+#define SERVE_XSTR(x) #x
+#define SERVE_STR(x)  SERVE_XSTR(x)
+
 int
 serve_page_begin(struct serve *sv, struct buf *b, int lang, const char *title,
                  const char *path)
 {
-    const char *lc = serve_lang_code(lang);
+    const char *lc = serve_lang_code(lang),
+               *other = lang == SERVE_EN ? "nl" : "en";
     int rc;
 
-    if ((rc = buf_printf(b,
-                         "<!DOCTYPE html>\n<html lang=\"%s\">\n<head>\n"
-                         "<meta charset=\"utf-8\">\n"
-                         "<meta name=\"viewport\" content=\"width=device-"
-                         "width, initial-scale=1\">\n"
-                         "<meta name=\"referrer\" content=\"no-referrer\">\n"
-                         "<title>",
-                         lc)) != TOCSIN_OK ||
+    /* joined, not printf'd: the verification page is the hot one */
+    if ((rc = buf_cat(b, "<!DOCTYPE html>\n<html lang=\"", lc,
+                      "\">\n<head>\n<meta charset=\"utf-8\">\n"
+                      "<meta name=\"viewport\" content=\"width=device-"
+                      "width, initial-scale=1\">\n"
+                      "<meta name=\"referrer\" content=\"no-referrer\">\n"
+                      "<title>",
+                      NULL)) != TOCSIN_OK ||
         (rc = serve_html(b, title)) != TOCSIN_OK ||
         (rc = buf_appends(b, " \xe2\x80\x93 ")) != TOCSIN_OK ||
         (rc = serve_html(b, sv->cfg->organisation)) != TOCSIN_OK ||
-        (rc = buf_printf(
+        (rc = buf_cat(
              b,
              "</title>\n<link rel=\"stylesheet\" href=\"/style.css\">\n"
              "</head>\n<body>\n<header><div class=\"wrap\">"
-             "<a class=\"org\" href=\"/?lang=%s\">",
-             lc)) != TOCSIN_OK ||
+             "<a class=\"org\" href=\"/?lang=",
+             lc, "\">", NULL)) != TOCSIN_OK ||
         (rc = serve_html(b, serve_first_brand(sv))) != TOCSIN_OK)
         return rc;
-    return buf_printf(
-        b,
-        "</a>\n<nav><a href=\"/verify?lang=%s\">%s</a> "
-        "<a href=\"/lookup?lang=%s\">%s</a> "
-        "<a href=\"/info?lang=%s\">%s</a> "
-        "<a href=\"%s?lang=%s\" hreflang=\"%s\" lang=\"%s\">%s</a></nav>"
-        "</div></header>\n<main class=\"wrap\">\n",
-        lc, T("Bericht controleren", "Check a message"), lc,
-        T("Ben ik getroffen?", "Am I affected?"), lc,
-        T("Over het datalek", "About the breach"), path,
-        lang == SERVE_EN ? "nl" : "en", lang == SERVE_EN ? "nl" : "en",
-        lang == SERVE_EN ? "nl" : "en",
-        lang == SERVE_EN ? "Nederlands" : "English");
+    return buf_cat(b, "</a>\n<nav><a href=\"/verify?lang=", lc, "\">",
+                   T("Bericht controleren", "Check a message"),
+                   "</a> <a href=\"/lookup?lang=", lc, "\">",
+                   T("Ben ik getroffen?", "Am I affected?"),
+                   "</a> <a href=\"/info?lang=", lc, "\">",
+                   T("Over het datalek", "About the breach"),
+                   "</a> <a href=\"", path, "?lang=", other, "\" hreflang=\"",
+                   other, "\" lang=\"", other, "\">",
+                   lang == SERVE_EN ? "Nederlands" : "English",
+                   "</a></nav></div></header>\n<main class=\"wrap\">\n", NULL);
 }
 
 int
@@ -74,21 +75,23 @@ serve_page_end(struct serve *sv, struct buf *b, int lang)
     const struct case_config *cfg = sv->cfg;
     int rc;
 
-    if ((rc = buf_printf(b, "</main>\n<footer class=\"wrap\"><p>%s ",
-                         T("Vragen over je privacy? Onze functionaris voor "
-                           "gegevensbescherming:",
-                           "Questions about your privacy? Our data "
-                           "protection officer:"))) != TOCSIN_OK ||
+    if ((rc = buf_cat(b, "</main>\n<footer class=\"wrap\"><p>",
+                      T("Vragen over je privacy? Onze functionaris voor "
+                        "gegevensbescherming:",
+                        "Questions about your privacy? Our data "
+                        "protection officer:"),
+                      " ", NULL)) != TOCSIN_OK ||
         (rc = serve_html(b, cfg->dpo_email)) != TOCSIN_OK)
         return rc;
     if (cfg->dpo_phone != NULL &&
         ((rc = buf_appends(b, ", ")) != TOCSIN_OK ||
          (rc = serve_html(b, cfg->dpo_phone)) != TOCSIN_OK))
         return rc;
-    return buf_printf(b, ". %s</p></footer>\n</body>\n</html>\n",
-                      T("Deze pagina's gebruiken geen cookies en geen "
-                        "JavaScript.",
-                        "These pages use no cookies and no JavaScript."));
+    return buf_cat(b, ". ",
+                   T("Deze pagina's gebruiken geen cookies en geen "
+                     "JavaScript.",
+                     "These pages use no cookies and no JavaScript."),
+                   "</p></footer>\n</body>\n</html>\n", NULL);
 }
 
 int
@@ -96,23 +99,23 @@ serve_form_verify(struct buf *b, int lang, const char *value)
 {
     int rc;
 
-    if ((rc = buf_printf(
+    if ((rc = buf_cat(
              b,
              "<form class=\"check\" method=\"get\" action=\"/verify\">"
-             "<input type=\"hidden\" name=\"lang\" value=\"%s\">"
-             "<label for=\"code\">%s</label>"
-             "<input id=\"code\" name=\"code\" type=\"text\" "
-             "autocomplete=\"off\" autocapitalize=\"characters\" "
-             "spellcheck=\"false\" maxlength=\"%d\" "
-             "placeholder=\"XXXX-XXXX-XXXX-XXXX-X\" value=\"",
-             serve_lang_code(lang),
+             "<input type=\"hidden\" name=\"lang\" value=\"",
+             serve_lang_code(lang), "\"><label for=\"code\">",
              T("Controlecode uit het bericht (of de Message-ID)",
                "Verification code from the message (or its Message-ID)"),
-             LIMIT_VCODE_INPUT)) != TOCSIN_OK ||
+             "</label><input id=\"code\" name=\"code\" type=\"text\" "
+             "autocomplete=\"off\" autocapitalize=\"characters\" "
+             "spellcheck=\"false\" maxlength=\"" SERVE_STR(
+                 LIMIT_VCODE_INPUT) "\" placeholder=\"XXXX-XXXX-XXXX-XXXX-X\" "
+                                    "value=\"",
+             NULL)) != TOCSIN_OK ||
         (value != NULL && (rc = serve_html(b, value)) != TOCSIN_OK))
         return rc;
-    return buf_printf(b, "\"><button type=\"submit\">%s</button></form>\n",
-                      T("Controleren", "Check"));
+    return buf_cat(b, "\"><button type=\"submit\">", T("Controleren", "Check"),
+                   "</button></form>\n", NULL);
 }
 
 int

@@ -490,6 +490,16 @@ TOCSIN_MUST_CHECK int store_serve_open(struct store *s,
                                        struct store_serve **out);
 void store_serve_close(struct store_serve *q);
 
+/* Let the message lookups of q share one read transaction for up to
+ * `seconds` (a read-only store); a lookup that finds nothing in it looks
+ * again in a fresh one, so a new message is never missed (a state shown
+ * may be that much late). 0, the default: each query its own. */
+void store_serve_snapshot(struct store_serve *q, double seconds);
+
+/* End q's shared read transaction, if one is open: before the caller
+ * begins a transaction of its own on the same store. */
+void store_serve_release(struct store_serve *q);
+
 /* A message of the journal as the verification page needs it. */
 struct store_serve_msg {
     int64_t id, person_id;

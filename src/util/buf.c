@@ -112,6 +112,23 @@ buf_appends(struct buf *b, const char *s)
 }
 
 int
+buf_cat(struct buf *b, ...)
+{
+    size_t start = b->len;
+    const char *s;
+    va_list ap;
+    int rc = TOCSIN_OK;
+
+    va_start(ap, b);
+    while (rc == TOCSIN_OK && (s = va_arg(ap, const char *)) != NULL)
+        rc = buf_append(b, s, strlen(s));
+    va_end(ap);
+    if (rc != TOCSIN_OK)
+        buf_truncate(b, start);
+    return rc;
+}
+
+int
 buf_appendc(struct buf *b, char c)
 {
     return buf_append(b, &c, 1);

@@ -41,6 +41,11 @@ void buf_scrub(struct buf *b);
 /* Append bytes; TOCSIN_ELIMIT past the maximum, TOCSIN_ENOMEM. */
 TOCSIN_MUST_CHECK int buf_append(struct buf *b, const void *p, size_t n);
 TOCSIN_MUST_CHECK int buf_appends(struct buf *b, const char *s);
+
+/* Append each of the NUL-terminated strings that follow b, up to a NULL:
+ * buf_cat(b, "<h1>", title, "</h1>\n", NULL). Faster than buf_printf()
+ * for text that only joins strings. On error b is as it was. */
+TOCSIN_MUST_CHECK int buf_cat(struct buf *b, ...) __attribute__((sentinel));
 TOCSIN_MUST_CHECK int buf_appendc(struct buf *b, char c);
 TOCSIN_MUST_CHECK int buf_printf(struct buf *b, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
