@@ -53,6 +53,23 @@ store_vcode_register(struct store *s, struct store_vfill *f)
     return TOCSIN_OK;
 }
 
+/* Step *st once, when ok (prepared and bound: ok is worked out before
+ * *st is read, hence the pointer), and finalize it: *changes gets the rows
+ * it changed. */
+static int
+store_msg_step(struct store *s, sqlite3_stmt **st, int ok, uint64_t *changes)
+{
+    int rc = TOCSIN_OK;
+
+    if (!ok || sqlite3_step(*st) != SQLITE_DONE)
+        rc = store_fail(s, TOCSIN_EDB);
+    else
+        *changes = (uint64_t)sqlite3_changes(s->db);
+    sqlite3_finalize(*st);
+    *st = NULL;
+    return rc;
+}
+
 /* The rest of store_msg_queue()'s INSERT: the exposures not queued yet. */
 #define STORE_Q                                                               \
     " FROM exposures e WHERE e.channel = ?1 AND (e.flags & ?2) = 0"           \
@@ -86,7 +103,9 @@ store_msg_queue(struct store *s, uint32_t channel, uint32_t skip_flags,
         goto out;
     /* Numbers given here, in (person, brand) order, so that the code of
      * each is written with it: sending then changes only its own row. */
-    if (sqlite3_prepare_v2(
+    rc = store_msg_step(
+        s, &st,
+        sqlite3_prepare_v2(
             s->db,
             vfn != NULL
                 ? "INSERT INTO messages(id, person_id, brand, kind, state,"
@@ -96,22 +115,15 @@ store_msg_queue(struct store *s, uint32_t channel, uint32_t skip_flags,
                 : "INSERT INTO messages(id, person_id, brand, kind, state,"
                   " queued_at, vcode) SELECT ?3 + row_number() OVER w,"
                   " e.person_id, e.brand, 0, 0, " STORE_NOW ", NULL" STORE_Q,
-            -1, &st, NULL) != SQLITE_OK ||
-        sqlite3_bind_int64(st, 1, channel) != SQLITE_OK ||
-        sqlite3_bind_int64(st, 2, skip_flags) != SQLITE_OK ||
-        sqlite3_bind_int64(st, 3, (sqlite3_int64)base) != SQLITE_OK) {
-        rc = store_fail(s, TOCSIN_EDB);
-        goto out;
-    }
-    if (sqlite3_step(st) != SQLITE_DONE)
-        rc = store_fail(s, TOCSIN_EDB);
-    else
-        *added = (uint64_t)sqlite3_changes(s->db);
+            -1, &st, NULL) == SQLITE_OK &&
+            sqlite3_bind_int64(st, 1, channel) == SQLITE_OK &&
+            sqlite3_bind_int64(st, 2, skip_flags) == SQLITE_OK &&
+            sqlite3_bind_int64(st, 3, (sqlite3_int64)base) == SQLITE_OK,
+        added);
     if (rc == TOCSIN_OK && had == 0)
         rc = store_exec(s, "CREATE INDEX IF NOT EXISTS messages_vcode"
                            " ON messages(vcode)");
 out:
-    sqlite3_finalize(st);
     if (store_vcode_register(s, NULL) != TOCSIN_OK && rc == TOCSIN_OK)
         rc = TOCSIN_EDB;
     return rc;
@@ -121,23 +133,16 @@ int
 store_msg_move(struct store *s, int from, int to, uint64_t *n)
 {
     sqlite3_stmt *st = NULL;
-    int rc = TOCSIN_OK;
 
     *n = 0;
-    if (sqlite3_prepare_v2(s->db,
+    return store_msg_step(
+        s, &st,
+        sqlite3_prepare_v2(s->db,
                            "UPDATE messages SET state = ?2 WHERE state = ?1",
-                           -1, &st, NULL) != SQLITE_OK ||
-        sqlite3_bind_int(st, 1, from) != SQLITE_OK ||
-        sqlite3_bind_int(st, 2, to) != SQLITE_OK) {
-        sqlite3_finalize(st);
-        return store_fail(s, TOCSIN_EDB);
-    }
-    if (sqlite3_step(st) != SQLITE_DONE)
-        rc = store_fail(s, TOCSIN_EDB);
-    else
-        *n = (uint64_t)sqlite3_changes(s->db);
-    sqlite3_finalize(st);
-    return rc;
+                           -1, &st, NULL) == SQLITE_OK &&
+            sqlite3_bind_int(st, 1, from) == SQLITE_OK &&
+            sqlite3_bind_int(st, 2, to) == SQLITE_OK,
+        n);
 }
 
 int
@@ -145,29 +150,27 @@ store_msg_answer(struct store *s, int64_t person_id, const char *brand,
                  const void *rcpt, size_t rcpt_len, int64_t *id)
 {
     sqlite3_stmt *st = NULL;
-    int rc = TOCSIN_OK;
+    uint64_t n = 0;
+    int rc;
 
     *id = 0;
     if (rcpt_len == 0 || rcpt_len > INT_MAX)
         return TOCSIN_EINVAL;
-    if (sqlite3_prepare_v2(
+    rc = store_msg_step(
+        s, &st,
+        sqlite3_prepare_v2(
             s->db,
             "INSERT INTO messages(person_id, brand, kind,"
             " state, queued_at, rcpt) VALUES (?1, ?2, 1, 0, " STORE_NOW
             ", ?3)",
-            -1, &st, NULL) != SQLITE_OK ||
-        sqlite3_bind_int64(st, 1, person_id) != SQLITE_OK ||
-        sqlite3_bind_text(st, 2, brand, -1, SQLITE_STATIC) != SQLITE_OK ||
-        sqlite3_bind_blob(st, 3, rcpt, (int)rcpt_len, SQLITE_STATIC) !=
-            SQLITE_OK) {
-        sqlite3_finalize(st);
-        return store_fail(s, TOCSIN_EDB);
-    }
-    if (sqlite3_step(st) != SQLITE_DONE)
-        rc = store_fail(s, TOCSIN_EDB);
-    else
+            -1, &st, NULL) == SQLITE_OK &&
+            sqlite3_bind_int64(st, 1, person_id) == SQLITE_OK &&
+            sqlite3_bind_text(st, 2, brand, -1, SQLITE_STATIC) == SQLITE_OK &&
+            sqlite3_bind_blob(st, 3, rcpt, (int)rcpt_len, SQLITE_STATIC) ==
+                SQLITE_OK,
+        &n);
+    if (rc == TOCSIN_OK)
         *id = sqlite3_last_insert_rowid(s->db);
-    sqlite3_finalize(st);
     return rc;
 }
 
