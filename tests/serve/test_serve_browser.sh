@@ -116,19 +116,7 @@ typed=$(printf '%s' "$code" | tr 'A-Z-' 'a-z ')
 typo=$(printf '%s' "$code" | awk '{
     c = substr($0, 3, 1); r = (c == "7") ? "8" : "7"
     print tolower(substr($0, 1, 2) r substr($0, 4)) }')
-forged=$(python3 -c '
-import secrets
-a = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
-def dbl(x):
-    x <<= 1
-    return x ^ 0x25 if x & 0x20 else x
-s = [secrets.randbelow(32) for _ in range(16)]
-i = 0
-for v in s:
-    i = dbl(i) ^ v
-s.append(dbl(i))
-t = "".join(a[v] for v in s)
-print("-".join(t[k:k + 4] for k in range(0, 16, 4)) + "-" + t[16])')
+forged=$(python3 "$root/tests/serve/forge.py")
 
 # Am I affected? An address in the data and one that is not.
 inaddr=$(python3 - "$tmp/s/export.csv" <<'EOF'
