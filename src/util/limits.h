@@ -157,7 +157,7 @@
 #define LIMIT_SERVE_CONNS     1024        /* open connections, all clients */
 #define LIMIT_SERVE_PER_IP    32          /* open connections, one client */
 #define LIMIT_SERVE_TIMEOUT_S 15          /* idle seconds, then closed */
-#define LIMIT_SERVE_CONN_MEM  (16u << 10) /* request head, per connection */
+#define LIMIT_SERVE_CONN_MEM  (8u << 10)  /* request head, per connection */
 #define LIMIT_SERVE_LISTEN    4           /* --listen addresses */
 #define LIMIT_SERVE_THREADS   64          /* --threads */
 #define LIMIT_SERVE_QUEUE     1024        /* lookups waiting for the worker */
