@@ -2,8 +2,8 @@
 # make demo: the main job on a built-in example.
 # usage: scripts/demo.sh TOCSIN CASE-DIR PERSONS
 # Creates CASE-DIR afresh, generates a synthetic breach of PERSONS persons
-# into CASE-DIR/synthetic/, runs every stage tocsin has on it and says where
-# to look.
+# into CASE-DIR/synthetic/, runs every stage tocsin has on it (the messages
+# go into the case's Maildir) and says where to look.
 set -eu
 tocsin=$1
 case_dir=$2
@@ -30,6 +30,9 @@ for fmt in json md html; do
     "$tocsin" report --case "$case_dir" --format "$fmt" \
         --out "$case_dir/report.$fmt" 2>/dev/null
 done
+echo "== tocsin notify (every person a personal message, into the case's Maildir)"
+"$tocsin" notify --case "$case_dir"
+"$tocsin" status --case "$case_dir"
 end=$(date +%s)
 echo "== how good is the resolution? (scored against the synthetic truth)"
 "$tocsin" export clusters --case "$case_dir" --out "$case_dir/clusters.csv" \
@@ -52,6 +55,14 @@ Where to look:
   $case_dir/synthetic/truth.csv   who is who in it, to score the results
   $case_dir/clusters.csv          which person each record belongs to
   $case_dir/report.html           the regulator report (also report.md, report.json)
+  $case_dir/maildir/new/          the messages, one file each (with --smtp URL
+                                  notify sends them through a relay instead)
+  tocsin status --case $case_dir   the journal: queued, accepted, uncertain, ...
+  tocsin serve --case $case_dir --listen 127.0.0.1:8080
+                                  "is this mail really from us?" (paste a code
+                                  from a message), "am I affected?", the
+                                  information page, the dashboard (token in
+                                  case.ini [serve])
   tocsin rejects --case $case_dir  the rows that could not be read, and why
   tocsin explain --case $case_dir R00000002   why a record belongs to its person
 EOT
