@@ -149,23 +149,23 @@
 
 /* Serve: the web service (serve/serve.h). Requests over a limit get an
  * HTTP error (414, 413, 400), never a cut value. */
-#define LIMIT_SERVE_TARGET    2048        /* bytes of path?query */
-#define LIMIT_SERVE_BODY      8192        /* bytes of a POST body */
-#define LIMIT_SERVE_PARAM     1024        /* bytes of one decoded value */
-#define LIMIT_SERVE_HEADER    1024        /* bytes of a header value read */
-#define LIMIT_SERVE_PAGE      (1u << 20)  /* bytes of one response body */
-#define LIMIT_SERVE_CONNS     1024        /* open connections, all clients */
-#define LIMIT_SERVE_PER_IP    32          /* open connections, one client */
-#define LIMIT_SERVE_TIMEOUT_S 15          /* idle seconds, then closed */
-#define LIMIT_SERVE_CONN_MEM  (8u << 10)  /* request head, per connection */
-#define LIMIT_SERVE_LISTEN    4           /* --listen addresses */
-#define LIMIT_SERVE_THREADS   64          /* --threads */
-#define LIMIT_SERVE_QUEUE     1024        /* lookups waiting for the worker */
-#define LIMIT_SERVE_BUCKETS   (1u << 16)  /* rate-limit entries per kind */
-#define LIMIT_SERVE_PERSONS   16          /* persons one address may match */
-#define LIMIT_SERVE_DOMAINS   10          /* domains on the dashboard */
-#define LIMIT_SERVE_MINUTES   60          /* minutes of the rate chart */
-#define SERVE_DELIVERY_S      3           /* seconds between deliveries */
-#define SERVE_DASH_CACHE_S    5           /* dashboard figures kept */
+#define LIMIT_SERVE_TARGET    2048       /* bytes of path?query */
+#define LIMIT_SERVE_BODY      8192       /* bytes of a POST body */
+#define LIMIT_SERVE_PARAM     1024       /* bytes of one decoded value */
+#define LIMIT_SERVE_HEADER    1024       /* bytes of a header value read */
+#define LIMIT_SERVE_PAGE      (1u << 20) /* bytes of one response body */
+#define LIMIT_SERVE_CONNS     1024       /* open connections, all clients */
+#define LIMIT_SERVE_PER_IP    32         /* open connections, one client */
+#define LIMIT_SERVE_TIMEOUT_S 15         /* idle seconds, then closed */
+#define LIMIT_SERVE_CONN_MEM  (8u << 10) /* request head, per connection */
+#define LIMIT_SERVE_LISTEN    4          /* --listen addresses */
+#define LIMIT_SERVE_THREADS   64         /* --threads */
+#define LIMIT_SERVE_QUEUE     1024       /* lookups waiting for the worker */
+#define LIMIT_SERVE_BUCKETS   (1u << 16) /* rate-limit entries per kind */
+#define LIMIT_SERVE_PERSONS   16         /* persons one address may match */
+#define LIMIT_SERVE_DOMAINS   10         /* domains on the dashboard */
+#define LIMIT_SERVE_MINUTES   60         /* minutes of the rate chart */
+#define SERVE_DELIVERY_S      3          /* seconds between deliveries */
+#define SERVE_DASH_CACHE_S    5          /* dashboard figures kept */
 
 #endif
