@@ -478,6 +478,7 @@ notify_compose(const struct notify_ctx *x, struct ncompose *w, struct nmsg *m)
     }
     at = strrchr(k.email, '@');
     snprintf(m->domain, sizeof(m->domain), "%s", at != NULL ? at + 1 : "");
+    snprintf(m->rcpt_mask, sizeof(m->rcpt_mask), "%s", k.hint_email);
     for (i = 0; k.email[i] != '\0'; i++) {
         if ((unsigned char)k.email[i] >= 0x80) {
             /* RFC 6531 would need SMTPUTF8 of every relay on the way,
@@ -758,6 +759,7 @@ notify_take(struct nmsg *m, const struct store_msg *sm)
     m->composed = 0;
     m->reason = NULL;
     m->domain[0] = '\0';
+    m->rcpt_mask[0] = '\0';
     m->has_exposure = sm->has_exposure;
     m->record_id = 0;
     buf_reset(&m->sealed);
@@ -839,6 +841,7 @@ notify_batch(struct notify_ctx *x, struct nbatch *b,
                 u[n].vcode = m->vcode;
                 u[n].vcode_len = sizeof(m->vcode);
             }
+            u[n].rcpt_mask = m->rcpt_mask[0] ? m->rcpt_mask : NULL;
             u[n].subject = buf_str(&m->subject_box);
             u[n].subject_len = buf_len(&m->subject_box);
         } else {

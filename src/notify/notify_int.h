@@ -81,6 +81,7 @@ struct nmsg {
     int composed;       /* 1: mime holds it */
     const char *reason; /* why not composed (static, no personal data) */
     char domain[LIMIT_EMAIL_DOMAIN + 1];
+    char rcpt_mask[128]; /* the recipient masked, for the journal */
     unsigned char vcode[VCODE_VALUE_BYTES];
     unsigned char stored_vcode[VCODE_VALUE_BYTES]; /* the journal's */
     int has_vcode;                                 /* the journal has one */

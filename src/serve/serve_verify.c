@@ -86,7 +86,11 @@ serve_verify_details(struct serve *sv, struct serve_ctx *x,
     int rc;
 
     buf_reset(&x->scratch);
-    if (m->kind == STORE_MSG_ANSWER && m->rcpt != NULL) {
+    if (m->rcpt_mask != NULL) {
+        /* as notify sent it */
+        if ((rc = buf_appends(&x->scratch, m->rcpt_mask)) != TOCSIN_OK)
+            return rc;
+    } else if (m->kind == STORE_MSG_ANSWER && m->rcpt != NULL) {
         buf_scrub(&x->plain);
         rc = seal_decrypt(sv->seal, STORE_MSG_RCPT_CONTEXT, m->rcpt,
                           m->rcpt_len, &x->plain);
@@ -96,9 +100,6 @@ serve_verify_details(struct serve *sv, struct serve_ctx *x,
         buf_scrub(&x->plain);
         if (rc != TOCSIN_OK)
             buf_reset(&x->scratch);
-    } else if (m->contact_mask != NULL &&
-               (rc = buf_appends(&x->scratch, m->contact_mask)) != TOCSIN_OK) {
-        return rc;
     }
     if (buf_len(&x->scratch) < sizeof(r->rcpt))
         memcpy(r->rcpt, buf_str(&x->scratch), buf_len(&x->scratch) + 1);

@@ -176,9 +176,10 @@ static const char *const store_migrations[] = {
 
     /* 6: answers to "am I affected?" (serve): a message of kind 1 to the
      * address that was asked about, sealed in rcpt, beside the one notice
-     * (kind 0) per person and brand; the subject as sent, sealed, for the
-     * verification page. The table is rebuilt: the unique constraint of
-     * migration 5 becomes a partial index over the notices. */
+     * (kind 0) per person and brand; the subject as sent, sealed, and the
+     * recipient masked, for the verification page. The table is rebuilt: the
+     * unique constraint of migration 5 becomes a partial index over the
+     * notices. */
     "CREATE TABLE messages6(\n"
     "    id INTEGER PRIMARY KEY,\n"
     "    person_id INTEGER NOT NULL,\n"
@@ -194,8 +195,9 @@ static const char *const store_migrations[] = {
     "    queued_at TEXT NOT NULL,\n"
     "    sent_at TEXT,\n"
     "    done_at TEXT,\n"
-    "    rcpt BLOB,\n"   /* answers: the address asked about, sealed */
-    "    subject BLOB\n" /* as sent, sealed */
+    "    rcpt BLOB,\n"     /* answers: the address asked about, sealed */
+    "    subject BLOB,\n"  /* as sent, sealed */
+    "    rcpt_mask TEXT\n" /* the recipient masked (j***@gmail.com) */
     ");\n"
     "INSERT INTO messages6(id, person_id, brand, kind, state, attempts,"
     " next_at, domain, vcode, code, reply, queued_at, sent_at, done_at)"

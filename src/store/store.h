@@ -468,6 +468,7 @@ struct store_msg_update {
     const char *reply;   /* reply text, or NULL */
     const void *subject; /* sealed (STORE_MSG_SUBJECT_CONTEXT), or NULL */
     size_t subject_len;
+    const char *rcpt_mask; /* the recipient masked, or NULL */
 };
 /* Apply n updates; sent_at is set on a move to in flight, done_at on a
  * move to accepted or failed. Call in a transaction. */
@@ -512,8 +513,7 @@ struct store_serve_msg {
     size_t subject_len;
     const void *vcode; /* the code's value, or NULL (not composed) */
     size_t vcode_len;
-    const char *contact_mask; /* records.email_mask of the exposure's
-                                 contact record, or NULL */
+    const char *rcpt_mask; /* the recipient as sent, masked, or NULL */
 };
 
 /* Call fn for each message whose code value is value[0..len) (the

@@ -306,6 +306,7 @@ store_msg_update_stmt(struct store *s, int vcode, sqlite3_stmt **st)
     "UPDATE messages SET state = ?2, attempts = ?3, next_at = ?4,"            \
     " domain = coalesce(?5, domain), code = coalesce(?7, code),"              \
     " reply = coalesce(?8, reply), subject = coalesce(?9, subject),"          \
+    " rcpt_mask = coalesce(?11, rcpt_mask),"                                  \
     " sent_at = CASE WHEN ?2 = 1 THEN ?10 ELSE sent_at END,"                  \
     " done_at = CASE WHEN ?2 IN (2, 4) THEN ?10 ELSE done_at END"
     enum store_stmt k = vcode ? STORE_MSG_UPDATE_VCODE : STORE_MSG_UPDATE;
@@ -356,6 +357,9 @@ store_msg_update(struct store *s, const struct store_msg_update *u, size_t n)
                                      SQLITE_STATIC)
                  : sqlite3_bind_null(st, 9)) != SQLITE_OK ||
             sqlite3_bind_text(st, 10, now, -1, SQLITE_STATIC) != SQLITE_OK ||
+            (x->rcpt_mask != NULL
+                 ? sqlite3_bind_text(st, 11, x->rcpt_mask, -1, SQLITE_STATIC)
+                 : sqlite3_bind_null(st, 11)) != SQLITE_OK ||
             sqlite3_step(st) != SQLITE_DONE) {
             rc = store_fail(s, TOCSIN_EDB);
             store_done(st);

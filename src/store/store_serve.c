@@ -28,9 +28,7 @@ struct store_serve {
 
 #define SQ_MSG_COLUMNS                                                        \
     "SELECT m.id, m.person_id, m.brand, m.kind, m.state, m.sent_at,"          \
-    " m.done_at, m.rcpt, m.subject, m.vcode, r.email_mask FROM messages m"    \
-    " LEFT JOIN exposures e ON e.person_id = m.person_id"                     \
-    " AND e.brand = m.brand LEFT JOIN records r ON r.id = e.contact_record"
+    " m.done_at, m.rcpt, m.subject, m.vcode, m.rcpt_mask FROM messages m"
 
 int
 store_serve_open(struct store *s, struct store_serve **out)
@@ -131,7 +129,7 @@ sq_msgs(struct store_serve *q, sqlite3_stmt *st,
         m.subject_len = (size_t)sqlite3_column_bytes(st, 8);
         m.vcode = sqlite3_column_blob(st, 9);
         m.vcode_len = (size_t)sqlite3_column_bytes(st, 9);
-        m.contact_mask = (const char *)sqlite3_column_text(st, 10);
+        m.rcpt_mask = (const char *)sqlite3_column_text(st, 10);
         if (m.brand == NULL) {
             rc = store_fail(q->s, TOCSIN_ENOMEM);
             break;
