@@ -775,6 +775,20 @@ notify_take(struct nmsg *m, const struct store_msg *sm)
     return buf_append(&m->sealed, sm->sealed, sm->sealed_len);
 }
 
+void
+notify_inflight(struct store_msg_update *u, const struct nmsg *m)
+{
+    u->state = STORE_MSG_IN_FLIGHT;
+    u->domain = m->domain;
+    if (m->vcode_new) {
+        u->vcode = m->vcode;
+        u->vcode_len = sizeof(m->vcode);
+    }
+    u->rcpt_mask = m->rcpt_mask[0] ? m->rcpt_mask : NULL;
+    u->subject = buf_str(&m->subject_box);
+    u->subject_len = buf_len(&m->subject_box);
+}
+
 static int
 notify_due_cb(void *ctx, const struct store_msg *sm)
 {
@@ -835,15 +849,7 @@ notify_batch(struct notify_ctx *x, struct nbatch *b,
         u[n].id = m->id;
         u[n].attempts = m->attempts + 1;
         if (m->composed) {
-            u[n].state = STORE_MSG_IN_FLIGHT;
-            u[n].domain = m->domain;
-            if (m->vcode_new) {
-                u[n].vcode = m->vcode;
-                u[n].vcode_len = sizeof(m->vcode);
-            }
-            u[n].rcpt_mask = m->rcpt_mask[0] ? m->rcpt_mask : NULL;
-            u[n].subject = buf_str(&m->subject_box);
-            u[n].subject_len = buf_len(&m->subject_box);
+            notify_inflight(&u[n], m);
         } else {
             u[n].state = STORE_MSG_FAILED;
             u[n].reply = m->reason;

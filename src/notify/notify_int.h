@@ -106,6 +106,11 @@ int notify_take(struct nmsg *m, const struct store_msg *sm);
 int notify_compose(const struct notify_ctx *x, struct ncompose *w,
                    struct nmsg *m);
 
+/* Make u the in-flight mark of composed message m, with what the journal
+ * keeps of it (recipient's domain and mask, sealed subject, the code when
+ * it changed); u->id and u->attempts are the caller's. */
+void notify_inflight(struct store_msg_update *u, const struct nmsg *m);
+
 /* Commit n journal updates in one transaction. */
 int notify_journal(struct notify_ctx *x, const struct store_msg_update *u,
                    size_t n);

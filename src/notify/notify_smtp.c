@@ -353,14 +353,7 @@ nsmtp_sending(void *ctx, uint64_t id)
 
     m->attempts++;
     u = nsmtp_update(n, m, STORE_MSG_IN_FLIGHT);
-    u->domain = m->domain;
-    if (m->vcode_new) {
-        u->vcode = m->vcode;
-        u->vcode_len = sizeof(m->vcode);
-    }
-    u->rcpt_mask = m->rcpt_mask[0] ? m->rcpt_mask : NULL;
-    u->subject = buf_str(&m->subject_box);
-    u->subject_len = buf_len(&m->subject_box);
+    notify_inflight(u, m);
 }
 
 static int

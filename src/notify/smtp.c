@@ -1066,6 +1066,25 @@ code_outcome(int code)
     return code >= 500 ? SMTP_FAILED : SMTP_DEFERRED;
 }
 
+/* The server refused transaction t (code, with its texts): report it,
+ * and reset the session when a MAIL was accepted for it. The texts may
+ * point into the transaction: read before txn_done() clears it. */
+static void
+txn_refused(struct run *r, struct conn *c, int t, int code, const char *enh,
+            const char *text)
+{
+    int mail_ok = c->txn[t].mail_ok;
+
+    txn_done(r, c, t, code_outcome(code), code, enh, text);
+    if (!mail_ok)
+        return;
+    if (out_cmd(c, "RSET\r\n") != 0) {
+        conn_fail(r, c, 0, "", "out of memory");
+        return;
+    }
+    ex_push(r, c, EX_RSET, -1);
+}
+
 /* MAIL or RCPT got a reply. */
 static void
 on_envelope(struct run *r, struct conn *c, int kind, int t)
@@ -1098,18 +1117,8 @@ on_envelope(struct run *r, struct conn *c, int kind, int t)
         memcpy(x->fail_enh, c->r_enh, sizeof x->fail_enh);
         memcpy(x->fail_text, c->r_text, sizeof x->fail_text);
     }
-    if (!c->pipelining) {
-        int mail_ok = x->mail_ok;
-
-        txn_done(r, c, t, code_outcome(code), code, c->r_enh, c->r_text);
-        if (mail_ok) {
-            if (out_cmd(c, "RSET\r\n") != 0) {
-                conn_fail(r, c, 0, "", "out of memory");
-                return;
-            }
-            ex_push(r, c, EX_RSET, -1);
-        }
-    }
+    if (!c->pipelining)
+        txn_refused(r, c, t, code, c->r_enh, c->r_text);
 }
 
 /* DATA got a reply. */
@@ -1150,22 +1159,10 @@ on_data(struct run *r, struct conn *c, int t)
         protocol_error(r, c, "unexpected reply to DATA");
         return;
     }
-    {
-        int mail_ok = x->mail_ok;
-
-        if (x->fail_code != 0)
-            txn_done(r, c, t, code_outcome(x->fail_code), x->fail_code,
-                     x->fail_enh, x->fail_text);
-        else
-            txn_done(r, c, t, code_outcome(code), code, c->r_enh, c->r_text);
-        if (mail_ok) {
-            if (out_cmd(c, "RSET\r\n") != 0) {
-                conn_fail(r, c, 0, "", "out of memory");
-                return;
-            }
-            ex_push(r, c, EX_RSET, -1);
-        }
-    }
+    if (x->fail_code != 0)
+        txn_refused(r, c, t, x->fail_code, x->fail_enh, x->fail_text);
+    else
+        txn_refused(r, c, t, code, c->r_enh, c->r_text);
 }
 
 /* ---- replies ----------------------------------------------------------- */

@@ -92,7 +92,10 @@ store_msg_queue(struct store *s, uint32_t channel, uint32_t skip_flags,
     *added = 0;
     if ((rc = store_count(s, "SELECT coalesce(max(id), 0) FROM messages",
                           &base)) != TOCSIN_OK ||
-        (rc = store_count(s, "SELECT count(*) FROM messages WHERE kind = 0",
+        /* the notice index answers this; a count would read them all */
+        (rc = store_count(s,
+                          "SELECT EXISTS (SELECT 1 FROM messages"
+                          " WHERE kind = 0)",
                           &had)) != TOCSIN_OK ||
         (rc = store_vcode_register(s, &f)) != TOCSIN_OK)
         return rc;
