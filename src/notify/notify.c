@@ -383,7 +383,7 @@ notify_vcode_fn(void *ctx, int64_t id, const char *brand, unsigned char *value)
     char local[LIMIT_MIME_ID_LOCAL + 1], msgid[NOTIFY_MSGID_MAX];
 
     notify_message_id(x, notify_brand(x, brand), id, local, msgid);
-    vcode_value(x->vkey, msgid, strlen(msgid), value);
+    vcode_key_value(&x->vkey, msgid, strlen(msgid), value);
 }
 
 /* The address an answer goes to: unsealed from m->box into k->email,
@@ -495,7 +495,7 @@ notify_compose(const struct notify_ctx *x, struct ncompose *w, struct nmsg *m)
     /* the verification code: of the Message-ID; the journal has it from
      * the queue, unless the brand's domain changed since */
     notify_message_id(x, nb, m->id, local, msgid);
-    vcode_value(x->vkey, msgid, strlen(msgid), m->vcode);
+    vcode_key_value(&x->vkey, msgid, strlen(msgid), m->vcode);
     vcode_format(m->vcode, vtext);
     m->vcode_new = !m->has_vcode ||
                    memcmp(m->vcode, m->stored_vcode, sizeof(m->vcode)) != 0;
@@ -812,20 +812,19 @@ notify_progress_note(struct notify_ctx *x)
 
 /* Commit n updates in one transaction. */
 int
-notify_journal(struct notify_ctx *x, const struct store_msg_update *u,
-               size_t n)
+notify_journal(struct store *s, const struct store_msg_update *u, size_t n)
 {
     int rc;
 
     if (n == 0)
         return TOCSIN_OK;
-    if ((rc = store_begin(x->s)) != TOCSIN_OK)
+    if ((rc = store_begin(s)) != TOCSIN_OK)
         return rc;
-    if ((rc = store_msg_update(x->s, u, n)) != TOCSIN_OK) {
-        store_rollback(x->s);
+    if ((rc = store_msg_update(s, u, n)) != TOCSIN_OK) {
+        store_rollback(s);
         return rc;
     }
-    return store_commit(x->s);
+    return store_commit(s);
 }
 
 /* One batch: compose, mark in flight (committed), deliver, record. */
@@ -860,7 +859,7 @@ notify_batch(struct notify_ctx *x, struct nbatch *b,
     if (o->dry_run)
         return TOCSIN_OK;
     /* in flight, durably, before any byte is handed over */
-    if ((rc = notify_journal(x, u, n)) != TOCSIN_OK)
+    if ((rc = notify_journal(x->s, u, n)) != TOCSIN_OK)
         return rc;
     for (i = 0; i < b->n; i++) {
         struct nmsg *m = &b->m[i];
@@ -908,10 +907,10 @@ notify_batch(struct notify_ctx *x, struct nbatch *b,
     }
     if (rc != TOCSIN_OK) {
         /* record what was done, then stop: the Maildir is unwritable */
-        (void)notify_journal(x, u, n);
+        (void)notify_journal(x->s, u, n);
         return rc;
     }
-    rc = notify_journal(x, u, n);
+    rc = notify_journal(x->s, u, n);
     notify_progress_note(x);
     progress_update(prog, x->res->sent + x->res->failed);
     return rc;
@@ -925,7 +924,7 @@ notify_vkey(struct notify_ctx *x)
     unsigned char mac[32];
 
     seal_code_mac(casedir_seal(x->c), label, sizeof(label) - 1, mac);
-    memcpy(x->vkey, mac, VCODE_KEY_BYTES);
+    vcode_key_init(&x->vkey, mac);
     sodium_memzero(mac, sizeof(mac));
 }
 
@@ -1118,7 +1117,7 @@ out:
     free(b.m);
     free(u);
     notify_templates_free(&x);
-    sodium_memzero(x.vkey, sizeof(x.vkey));
+    vcode_key_wipe(&x.vkey);
     buf_free(&meta);
     notify_compose_free(&x.w);
     if (lockfd >= 0)

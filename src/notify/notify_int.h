@@ -54,8 +54,8 @@ struct notify_ctx {
     const struct notify_options *o;
     struct notify_result *res;
     struct nbrand *brands; /* cfg->nbrands + 1; the last: no brand */
-    unsigned char vkey[VCODE_KEY_BYTES];
-    char case_tag[17]; /* 16 hex digits of the case id */
+    struct vcode_key vkey; /* the codes' */
+    char case_tag[17];     /* 16 hex digits of the case id */
     char maildir[4096];
     int zone;          /* minutes east of UTC */
     struct ncompose w; /* the main thread's */
@@ -111,8 +111,8 @@ int notify_compose(const struct notify_ctx *x, struct ncompose *w,
  * it changed); u->id and u->attempts are the caller's. */
 void notify_inflight(struct store_msg_update *u, const struct nmsg *m);
 
-/* Commit n journal updates in one transaction. */
-int notify_journal(struct notify_ctx *x, const struct store_msg_update *u,
+/* Commit n journal updates to s in one transaction. */
+int notify_journal(struct store *s, const struct store_msg_update *u,
                    size_t n);
 
 /* Put the deferred, failed and uncertain counts of this run on the

@@ -1,23 +1,31 @@
 /*
  * notify_smtp.c - notify over an SMTP relay: the journal around smtp.h.
  *
- * Two threads. The composer (its own read connection to the case) takes
+ * Three threads. The composer (its own read connection to the case) takes
  * the journal's due messages after a cursor, so that none is taken twice,
  * into free slots of a pool, composes each (records unsealed, templates
  * rendered, MIME, the final dot) and puts it on the ready queue, waking the
- * engine through an eventfd. The main thread runs the engine (smtp.h) and
- * is the only writer of the journal: smtp.h asks for messages (next), says
- * which payloads it is about to write (sending) and then commits them
- * (commit: the journal marks them in flight in one transaction before any
- * byte goes out), and reports each outcome (done) with the server's reply
- * (addresses removed), committed with the next group or tick (100 ms). A
- * message that could not be composed goes back to the main thread on a
+ * engine through an eventfd. The main thread runs the engine (smtp.h): it
+ * asks for messages (next), says which payloads it is about to write
+ * (sending: an in-flight mark) and then asks for a commit (commit), and
+ * reports each outcome (done) with the server's reply (addresses
+ * removed). The journal thread (its own connection) is the only writer of
+ * the journal: it takes every update queued so far, writes them in one
+ * transaction and tells the engine which commit requests are durable
+ * (committed); the engine writes a payload only then, and serves the other
+ * connections meanwhile. The requests that come while a transaction is
+ * being written go into the next one: the busier the engine, the larger
+ * the groups. Outcomes ride with the next group, or the tick's (100 ms).
+ * A message that could not be composed goes back to the main thread on a
  * queue of its own and is failed in the journal with the reason. A 4xx
  * defers with exponential backoff and jitter; deferred messages that come
  * due within NOTIFY_WAIT_MAX seconds are waited for in the same run.
  *
- * The queues and the free list are under one mutex; composing and
- * sending never hold it.
+ * The composer's queues and the free list are under one mutex, the
+ * journal's queue under another; composing, sending and writing the
+ * journal never hold them. A journal update is copied into the queue with
+ * the strings it points at, since its slot may be reused before it is
+ * written.
  */
 #include <assert.h>
 #include <errno.h>
@@ -42,6 +50,19 @@
 #define NOTIFY_BACKOFF_MAX  3600 /* longest wait between attempts */
 #define NOTIFY_WAIT_MAX     300  /* wait in a run for deferred ones due */
 #define NOTIFY_TAKE         64   /* messages the composer takes at once */
+
+/* A journal update queued for the journal thread: its strings are in the
+ * queue's bytes (offsets plus one; 0 for NULL) until it is written. */
+struct nupd {
+    struct store_msg_update u;
+    size_t domain, vcode, subject, rcpt_mask, reply;
+};
+
+struct njq {
+    struct nupd *v;
+    size_t n, cap;
+    struct buf bytes;
+};
 
 /* A FIFO of slot indexes (capacity: the pool). */
 struct nfifo {
@@ -68,10 +89,24 @@ struct nsmtp {
     int cfail;      /* the composer's error, 0 if none */
     int busy;       /* the composer holds slots it is composing */
 
+    /* the journal: under jmu */
+    pthread_mutex_t jmu;
+    pthread_cond_t jcv; /* the journal thread waits here */
+    struct njq jq;      /* updates to write, in order */
+    uint64_t asked;     /* the engine's commit requests */
+    uint64_t durable;   /* of them written */
+    int jflush;         /* the tick asks: write what is queued */
+    int jquit;          /* main asks the journal thread to finish */
+    int jbusy;          /* the journal thread is writing */
+    int jfail;          /* its error, 0 if none */
+
+    /* the journal thread's */
+    struct store *js;
+    struct njq jw;               /* the group being written */
+    struct store_msg_update *ju; /* its updates, strings in place */
+    size_t jucap;
+
     /* the main thread's */
-    struct store_msg_update *up; /* journal updates not yet committed */
-    char (*reply)[LIMIT_SMTP_REPLY_TEXT + 32]; /* their reply texts */
-    size_t nup, maxup;
     uint64_t handed, outstanding;
     double t0, last_rescan;
     struct progress *prog;
@@ -103,35 +138,206 @@ nfifo_pop(struct nfifo *q)
     return k;
 }
 
+/* ---- the journal queue ---- */
+
+/* Copy len bytes of p into q's bytes: the offset plus one, 0 for NULL p,
+ * or -1 out of memory. */
+static long long
+njq_bytes(struct njq *q, const void *p, size_t len)
+{
+    size_t at = buf_len(&q->bytes);
+
+    if (p == NULL)
+        return 0;
+    if (buf_append(&q->bytes, p, len) != TOCSIN_OK)
+        return -1;
+    return (long long)at + 1;
+}
+
+/* Queue a copy of u with its strings: 0 or TOCSIN_ENOMEM. */
+static int
+njq_add(struct njq *q, const struct store_msg_update *u)
+{
+    struct nupd *d;
+    long long o[5];
+    size_t k;
+
+    if (q->n == q->cap) {
+        size_t cap = q->cap ? 2 * q->cap : 256;
+        struct nupd *v = realloc(q->v, cap * sizeof(*v));
+
+        if (v == NULL)
+            return TOCSIN_ENOMEM;
+        q->v = v;
+        q->cap = cap;
+    }
+    /* strings with their NUL */
+    o[0] = njq_bytes(q, u->domain, u->domain ? strlen(u->domain) + 1 : 0);
+    o[1] = njq_bytes(q, u->vcode, u->vcode_len);
+    o[2] = njq_bytes(q, u->subject, u->subject_len);
+    o[3] = njq_bytes(q, u->rcpt_mask,
+                     u->rcpt_mask ? strlen(u->rcpt_mask) + 1 : 0);
+    o[4] = njq_bytes(q, u->reply, u->reply ? strlen(u->reply) + 1 : 0);
+    for (k = 0; k < 5; k++)
+        if (o[k] < 0)
+            return TOCSIN_ENOMEM;
+    d = &q->v[q->n++];
+    d->u = *u;
+    d->domain = (size_t)o[0];
+    d->vcode = (size_t)o[1];
+    d->subject = (size_t)o[2];
+    d->rcpt_mask = (size_t)o[3];
+    d->reply = (size_t)o[4];
+    return TOCSIN_OK;
+}
+
+static const void *
+njq_at(const struct njq *q, size_t off)
+{
+    return off ? buf_str(&q->bytes) + off - 1 : NULL;
+}
+
+static void
+njq_clear(struct njq *q)
+{
+    q->n = 0;
+    buf_scrub(&q->bytes);
+}
+
+static void
+njq_free(struct njq *q)
+{
+    free(q->v);
+    buf_free(&q->bytes);
+}
+
+/* ---- the journal thread ---- */
+
+/* Write the group in n->jw in one transaction. */
+static int
+nsmtp_write(struct nsmtp *n)
+{
+    const struct njq *q = &n->jw;
+    size_t i;
+
+    if (q->n == 0)
+        return TOCSIN_OK;
+    if (q->n > n->jucap) {
+        struct store_msg_update *v = realloc(n->ju, q->n * sizeof(*v));
+
+        if (v == NULL)
+            return TOCSIN_ENOMEM;
+        n->ju = v;
+        n->jucap = q->n;
+    }
+    for (i = 0; i < q->n; i++) {
+        const struct nupd *d = &q->v[i];
+        struct store_msg_update *u = &n->ju[i];
+
+        *u = d->u;
+        u->domain = njq_at(q, d->domain);
+        u->vcode = njq_at(q, d->vcode);
+        u->subject = njq_at(q, d->subject);
+        u->rcpt_mask = njq_at(q, d->rcpt_mask);
+        u->reply = njq_at(q, d->reply);
+    }
+    return notify_journal(n->js, n->ju, q->n);
+}
+
+static void *
+nsmtp_journal(void *arg)
+{
+    struct nsmtp *n = arg;
+    struct njq t;
+    uint64_t one = 1, take;
+    int rc;
+
+    pthread_mutex_lock(&n->jmu);
+    for (;;) {
+        while (!n->jquit && n->asked == n->durable &&
+               !(n->jflush && n->jq.n > 0))
+            pthread_cond_wait(&n->jcv, &n->jmu);
+        if (n->jfail != 0) {
+            /* nothing more is written: the run stops */
+            njq_clear(&n->jq);
+            if (n->jquit)
+                break;
+            n->durable = n->asked;
+            continue;
+        }
+        if (n->jquit && n->jq.n == 0 && n->asked == n->durable)
+            break;
+        t = n->jw;
+        n->jw = n->jq;
+        n->jq = t;
+        take = n->asked;
+        n->jflush = 0;
+        n->jbusy = 1;
+        pthread_mutex_unlock(&n->jmu);
+        rc = nsmtp_write(n);
+        njq_clear(&n->jw);
+        pthread_mutex_lock(&n->jmu);
+        n->jbusy = 0;
+        if (rc != TOCSIN_OK)
+            n->jfail = rc;
+        else
+            n->durable = take;
+        pthread_mutex_unlock(&n->jmu);
+        if (write(n->wake, &one, sizeof(one)) < 0 && errno != EAGAIN)
+            log_debug("notify: journal: cannot wake the engine");
+        pthread_mutex_lock(&n->jmu);
+    }
+    pthread_mutex_unlock(&n->jmu);
+    return NULL;
+}
+
+/* Ask the journal thread to write what is queued and end; wait for it. */
+static void
+nsmtp_journal_end(struct nsmtp *n, pthread_t th)
+{
+    pthread_mutex_lock(&n->jmu);
+    n->jquit = 1;
+    pthread_cond_signal(&n->jcv);
+    pthread_mutex_unlock(&n->jmu);
+    pthread_join(th, NULL);
+}
+
 /* ---- the journal (main thread) ---- */
 
-static int
-nsmtp_flush(struct nsmtp *n)
+static struct store_msg_update
+nsmtp_update(const struct nmsg *m, int state)
+{
+    struct store_msg_update u;
+
+    memset(&u, 0, sizeof(u));
+    u.id = m->id;
+    u.state = state;
+    u.attempts = m->attempts;
+    return u;
+}
+
+/* Queue u for the journal thread. */
+static void
+nsmtp_put(struct nsmtp *n, const struct store_msg_update *u)
 {
     int rc;
 
-    if (n->nup == 0)
-        return TOCSIN_OK;
-    rc = notify_journal(n->x, n->up, n->nup);
-    n->nup = 0;
+    pthread_mutex_lock(&n->jmu);
+    rc = njq_add(&n->jq, u);
+    pthread_mutex_unlock(&n->jmu);
     if (rc != TOCSIN_OK && n->fail == 0)
         n->fail = rc;
-    return rc;
 }
 
-static struct store_msg_update *
-nsmtp_update(struct nsmtp *n, const struct nmsg *m, int state)
+/* The composer has work (under mu): free slots, and either enough of
+ * them for a whole take or a ready queue running short. Each take is a
+ * read transaction, which after a journal commit starts cold (SQLite drops
+ * its cache and mapping of the file then): the fewer, the better. */
+static int
+nsmtp_composer_due(const struct nsmtp *n)
 {
-    struct store_msg_update *u;
-
-    if (n->nup == n->maxup)
-        (void)nsmtp_flush(n);
-    u = &n->up[n->nup++];
-    memset(u, 0, sizeof(*u));
-    u->id = m->id;
-    u->state = state;
-    u->attempts = m->attempts;
-    return u;
+    return n->nfree > 0 &&
+           (n->nfree >= NOTIFY_TAKE || n->ready.len < n->nslot / 4);
 }
 
 /* Slot k is free again: wipe it, give it to the composer. */
@@ -144,7 +350,8 @@ nsmtp_release(struct nsmtp *n, size_t k)
     buf_scrub(&m->mime);
     pthread_mutex_lock(&n->mu);
     n->free_slots[n->nfree++] = k;
-    pthread_cond_signal(&n->cv);
+    if (nsmtp_composer_due(n))
+        pthread_cond_signal(&n->cv);
     pthread_mutex_unlock(&n->mu);
 }
 
@@ -153,6 +360,7 @@ nsmtp_release(struct nsmtp *n, size_t k)
 static void
 nsmtp_failed(struct nsmtp *n)
 {
+    struct store_msg_update u;
     size_t k;
 
     for (;;) {
@@ -163,8 +371,9 @@ nsmtp_failed(struct nsmtp *n)
         }
         k = nfifo_pop(&n->failed);
         pthread_mutex_unlock(&n->mu);
-        nsmtp_update(n, &n->slot[k], STORE_MSG_FAILED)->reply =
-            n->slot[k].reason;
+        u = nsmtp_update(&n->slot[k], STORE_MSG_FAILED);
+        u.reply = n->slot[k].reason;
+        nsmtp_put(n, &u);
         n->x->res->failed++;
         nsmtp_release(n, k);
         notify_progress_note(n->x);
@@ -216,7 +425,8 @@ nsmtp_composer(void *arg)
 
     pthread_mutex_lock(&n->mu);
     for (;;) {
-        while (!n->quit && (n->nfree == 0 || (n->exhausted && !n->rescan)))
+        while (!n->quit && (n->exhausted ? !n->rescan || n->nfree == 0
+                                         : !nsmtp_composer_due(n)))
             pthread_cond_wait(&n->cv, &n->mu);
         if (n->quit)
             break;
@@ -349,17 +559,38 @@ nsmtp_sending(void *ctx, uint64_t id)
 {
     struct nsmtp *n = ctx;
     struct nmsg *m = &n->slot[id];
-    struct store_msg_update *u;
+    struct store_msg_update u;
 
     m->attempts++;
-    u = nsmtp_update(n, m, STORE_MSG_IN_FLIGHT);
-    notify_inflight(u, m);
+    u = nsmtp_update(m, STORE_MSG_IN_FLIGHT);
+    notify_inflight(&u, m);
+    nsmtp_put(n, &u);
 }
 
 static int
 nsmtp_commit(void *ctx)
 {
-    return nsmtp_flush(ctx) != TOCSIN_OK;
+    struct nsmtp *n = ctx;
+    int fail;
+
+    pthread_mutex_lock(&n->jmu);
+    n->asked++;
+    pthread_cond_signal(&n->jcv);
+    fail = n->jfail;
+    pthread_mutex_unlock(&n->jmu);
+    return fail != 0 || n->fail != 0;
+}
+
+static int64_t
+nsmtp_committed(void *ctx)
+{
+    struct nsmtp *n = ctx;
+    int64_t d;
+
+    pthread_mutex_lock(&n->jmu);
+    d = n->jfail != 0 ? -1 : (int64_t)n->durable;
+    pthread_mutex_unlock(&n->jmu);
+    return d;
 }
 
 /* The reply text with every word that holds an '@' replaced: servers
@@ -396,7 +627,7 @@ nsmtp_done(void *ctx, uint64_t id, enum smtp_outcome oc, int code,
     struct nsmtp *n = ctx;
     struct nmsg *m = &n->slot[id];
     struct notify_result *res = n->x->res;
-    struct store_msg_update *u;
+    struct store_msg_update u;
     char reply[LIMIT_SMTP_REPLY_TEXT + 32], clean[LIMIT_SMTP_REPLY_TEXT + 32];
     int64_t wait;
 
@@ -407,14 +638,18 @@ nsmtp_done(void *ctx, uint64_t id, enum smtp_outcome oc, int code,
     nsmtp_clean(reply, clean, sizeof(clean));
     switch (oc) {
     case SMTP_ACCEPTED:
-        u = nsmtp_update(n, m, STORE_MSG_ACCEPTED);
+        u = nsmtp_update(m, STORE_MSG_ACCEPTED);
         rlim_accepted(n->rlim, m->domain);
         res->sent++;
         break;
     case SMTP_RETRY:
-        /* never reached the server's DATA: back to the queue, first */
-        u = nsmtp_update(n, m, STORE_MSG_QUEUED);
-        u->reply = "the connection was lost before the message: again";
+        /* never reached the server's DATA: back to the queue, first; no
+         * attempt */
+        if (m->attempts > 0)
+            m->attempts--;
+        u = nsmtp_update(m, STORE_MSG_QUEUED);
+        u.reply = "the connection was lost before the message: again";
+        nsmtp_put(n, &u);
         n->handed--;
         pthread_mutex_lock(&n->mu);
         n->ready.head = (n->ready.head + n->ready.cap - 1) % n->ready.cap;
@@ -423,33 +658,33 @@ nsmtp_done(void *ctx, uint64_t id, enum smtp_outcome oc, int code,
         pthread_mutex_unlock(&n->mu);
         return;
     case SMTP_UNCERTAIN:
-        u = nsmtp_update(n, m, STORE_MSG_UNCERTAIN);
+        u = nsmtp_update(m, STORE_MSG_UNCERTAIN);
         res->uncertain_now++;
         break;
     case SMTP_DEFERRED:
         if (m->attempts >= NOTIFY_MAX_ATTEMPTS) {
-            u = nsmtp_update(n, m, STORE_MSG_FAILED);
+            u = nsmtp_update(m, STORE_MSG_FAILED);
             res->failed++;
             break;
         }
-        u = nsmtp_update(n, m, STORE_MSG_DEFERRED);
+        u = nsmtp_update(m, STORE_MSG_DEFERRED);
         rlim_deferred(n->rlim, m->domain, clock_now());
         wait = (int64_t)NOTIFY_BACKOFF_S
                << (m->attempts > 7 ? 6 : m->attempts - 1);
         if (wait > NOTIFY_BACKOFF_MAX)
             wait = NOTIFY_BACKOFF_MAX;
         wait = wait * (80 + (int64_t)randombytes_uniform(41)) / 100;
-        u->next_at = (int64_t)time(NULL) + wait;
+        u.next_at = (int64_t)time(NULL) + wait;
         res->deferred++;
         break;
     default:
-        u = nsmtp_update(n, m, STORE_MSG_FAILED);
+        u = nsmtp_update(m, STORE_MSG_FAILED);
         res->failed++;
         break;
     }
-    u->code = code;
-    memcpy(n->reply[u - n->up], clean, sizeof(clean));
-    u->reply = n->reply[u - n->up];
+    u.code = code;
+    u.reply = clean;
+    nsmtp_put(n, &u);
     nsmtp_release(n, id);
     if (oc != SMTP_ACCEPTED)
         notify_progress_note(n->x);
@@ -461,9 +696,18 @@ nsmtp_tick(void *ctx)
 {
     struct nsmtp *n = ctx;
     const struct notify_options *o = n->x->o;
+    int idle;
 
     nsmtp_failed(n);
-    (void)nsmtp_flush(n);
+    pthread_mutex_lock(&n->jmu);
+    if (n->jq.n > 0) {
+        n->jflush = 1; /* the outcomes since the last group */
+        pthread_cond_signal(&n->jcv);
+    }
+    idle = n->jq.n == 0 && !n->jbusy;
+    if (n->jfail != 0 && n->fail == 0)
+        n->fail = n->jfail;
+    pthread_mutex_unlock(&n->jmu);
     progress_update(n->prog, n->x->res->sent + n->x->res->failed);
     pthread_mutex_lock(&n->mu);
     /* Deferred ones may be due now: look again from the start, but only
@@ -471,8 +715,7 @@ nsmtp_tick(void *ctx)
      * (ready, or handed out and waiting for the server's go-ahead: its
      * in-flight mark comes later), so that none is taken twice. */
     if (n->exhausted && !n->busy && n->ready.len == 0 && n->failed.len == 0 &&
-        n->outstanding == 0 && n->nup == 0 &&
-        clock_now() - n->last_rescan > 5) {
+        n->outstanding == 0 && idle && clock_now() - n->last_rescan > 5) {
         n->rescan = 1;
         n->last_rescan = clock_now();
         pthread_cond_signal(&n->cv);
@@ -494,36 +737,35 @@ notify_smtp(struct notify_ctx *x, struct progress *prog, struct buf *why)
 {
     const struct notify_options *o = x->o;
     struct smtp_callbacks cb = {nsmtp_next, nsmtp_sending, nsmtp_commit,
-                                nsmtp_done, nsmtp_tick};
+                                nsmtp_done, nsmtp_tick,    nsmtp_committed};
     struct smtp_options so = *o->smtp;
     struct smtp_stats st;
     struct nsmtp n;
-    pthread_t th;
+    pthread_t th, jth;
     char path[4200];
     size_t k;
-    int rc, started = 0, sync_ok = 0;
+    int rc, started = 0, jstarted = 0, sync_ok = 0, jsync_ok = 0;
 
     memset(&n, 0, sizeof(n));
     n.x = x;
     n.prog = prog;
     n.wake = -1;
     n.t0 = n.last_rescan = clock_now();
+    buf_init(&n.jq.bytes, SIZE_MAX);
+    buf_init(&n.jw.bytes, SIZE_MAX);
     n.nslot = NOTIFY_BATCH + 4 * (size_t)o->smtp->connections;
-    n.maxup = n.nslot;
     n.slot = calloc(n.nslot, sizeof(*n.slot));
     n.ready.v = calloc(n.nslot, sizeof(*n.ready.v));
     n.failed.v = calloc(n.nslot, sizeof(*n.failed.v));
     n.ready.cap = n.failed.cap = n.nslot;
     n.free_slots = calloc(n.nslot, sizeof(*n.free_slots));
-    n.up = calloc(n.maxup, sizeof(*n.up));
-    n.reply = calloc(n.maxup, sizeof(*n.reply));
     notify_compose_init(&n.w, NULL);
     if (rlim_new(o->domain_rate >= 0 ? o->domain_rate
                                      : x->cfg->smtp_domain_rate,
                  60.0 * x->cfg->smtp_warmup_minutes,
                  x->cfg->smtp_domain_backoff, &n.rlim) != TOCSIN_OK ||
         n.slot == NULL || n.ready.v == NULL || n.failed.v == NULL ||
-        n.free_slots == NULL || n.up == NULL || n.reply == NULL) {
+        n.free_slots == NULL) {
         rc = TOCSIN_ENOMEM;
         goto out;
     }
@@ -539,6 +781,12 @@ notify_smtp(struct notify_ctx *x, struct progress *prog, struct buf *why)
         goto out;
     }
     n.w.s = n.cs;
+    /* the journal thread's: the only writer while the engine runs */
+    if ((rc = store_open(path, 0, &n.js)) != TOCSIN_OK) {
+        buf_setf(why, "cannot open the case database a third time: %s",
+                 tocsin_strerror(rc));
+        goto out;
+    }
     if ((n.wake = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK)) < 0) {
         rc = TOCSIN_EIO;
         buf_setf(why, "eventfd: %s", strerror(errno));
@@ -551,6 +799,17 @@ notify_smtp(struct notify_ctx *x, struct progress *prog, struct buf *why)
         goto out;
     }
     sync_ok = 2;
+    if (pthread_mutex_init(&n.jmu, NULL) != 0 ||
+        (jsync_ok = 1, pthread_cond_init(&n.jcv, NULL)) != 0) {
+        rc = TOCSIN_ENOMEM;
+        goto out;
+    }
+    jsync_ok = 2;
+    if (pthread_create(&jth, NULL, nsmtp_journal, &n) != 0) {
+        rc = TOCSIN_ENOMEM;
+        goto out;
+    }
+    jstarted = 1;
     if (pthread_create(&th, NULL, nsmtp_composer, &n) != 0) {
         rc = TOCSIN_ENOMEM;
         goto out;
@@ -565,8 +824,11 @@ notify_smtp(struct notify_ctx *x, struct progress *prog, struct buf *why)
     started = 0;
     /* what the composer could not compose after the engine stopped */
     nsmtp_failed(&n);
-    if (nsmtp_flush(&n) != TOCSIN_OK && rc == TOCSIN_OK)
-        rc = n.fail;
+    /* the journal thread writes what is queued, then ends */
+    nsmtp_journal_end(&n, jth);
+    jstarted = 0;
+    if (rc == TOCSIN_OK && n.jfail != 0)
+        rc = n.jfail;
     if (rc == TOCSIN_OK && n.fail != 0)
         rc = n.fail;
     if (rc == TOCSIN_OK && n.cfail != 0)
@@ -580,6 +842,12 @@ out:
         pthread_mutex_unlock(&n.mu);
         pthread_join(th, NULL);
     }
+    if (jstarted)
+        nsmtp_journal_end(&n, jth);
+    if (jsync_ok >= 1)
+        pthread_mutex_destroy(&n.jmu);
+    if (jsync_ok >= 2)
+        pthread_cond_destroy(&n.jcv);
     if (sync_ok >= 1)
         pthread_mutex_destroy(&n.mu);
     if (sync_ok >= 2)
@@ -592,12 +860,15 @@ out:
     notify_compose_free(&n.w);
     if (n.cs != NULL)
         store_close(n.cs);
+    if (n.js != NULL)
+        store_close(n.js);
+    njq_free(&n.jq);
+    njq_free(&n.jw);
+    free(n.ju);
     free(n.slot);
     free(n.ready.v);
     free(n.failed.v);
     free(n.free_slots);
-    free(n.up);
-    free(n.reply);
     rlim_free(n.rlim);
     return rc;
 }

@@ -11,7 +11,11 @@
  * connections, QUIT the idle ones, commit() the payloads queued since the
  * last commit, write every queued output, wait for events, read replies.
  * Writes happen only in the write phase, after commit(), so that no
- * payload goes out before the caller's in-flight mark is durable.
+ * payload goes out before the caller's in-flight mark is durable. With a
+ * committed() callback the commit runs on the caller's thread while this
+ * one goes on: a payload segment carries the number of the commit it
+ * waits for, and a connection's output stops in front of it until
+ * committed() reaches that number.
  */
 #include "smtp.h"
 
@@ -88,7 +92,9 @@ struct txn {
     int fail_code; /* first failed reply of MAIL or RCPT, or 0 */
     char fail_enh[ENH_MAX];
     char fail_text[LIMIT_SMTP_REPLY_TEXT + 1];
-    int payload_queued; /* sending() called, payload segment queued */
+    uint64_t gate;      /* the commit after its sending(): the payload
+                         * waits for it */
+    int payload_queued; /* payload segment queued */
     int dot_written;    /* the payload with its final dot is written */
 };
 
@@ -97,6 +103,7 @@ struct seg {
     size_t off;      /* next byte to write (from ptr or c->cmd) */
     size_t len;      /* bytes still to write */
     int txn;         /* transaction whose payload this is, or -1 */
+    uint64_t gate;   /* written once commit number gate is durable; 0 */
 };
 
 struct conn {
@@ -155,6 +162,8 @@ struct run {
     int fatal;
     int want_poll; /* some connection got 0 from next() */
     unsigned uncommitted;
+    uint64_t commits; /* commit() calls */
+    uint64_t durable; /* of them durable */
     uint64_t now;
     struct buf *why;
 };
@@ -292,6 +301,7 @@ seg_push(struct conn *c, const char *ptr, size_t off, size_t len, int txn)
     s->off = off;
     s->len = len;
     s->txn = txn;
+    s->gate = 0;
     c->seg_n++;
     return 0;
 }
@@ -573,11 +583,17 @@ host_is_ip(const char *host)
            inet_pton(AF_INET6, host, a) == 1;
 }
 
+static int tls_context(struct run *r);
+
 static int
 tls_new(struct run *r, struct conn *c)
 {
     const char *host = r->o->host;
 
+    /* opportunistic STARTTLS sets the context up when a server first
+     * offers it: loading the CA store costs tens of milliseconds */
+    if (r->ssl_ctx == NULL && tls_context(r) != 0)
+        return -1;
     c->ssl = SSL_new(r->ssl_ctx);
     if (c->ssl == NULL || SSL_set_fd(c->ssl, c->fd) != 1)
         return -1;
@@ -698,9 +714,15 @@ io_flush(struct run *r, struct conn *c)
         for (i = 0; i < c->seg_n; i++) {
             struct seg *s = &c->seg[(c->seg_head + i) % NSEG];
 
+            if (s->gate > r->durable)
+                break; /* its in-flight mark is not durable yet */
             iov[n].iov_base = (char *)(s->ptr ? s->ptr : c->cmd.data) + s->off;
             iov[n].iov_len = s->len;
             n++;
+        }
+        if (n == 0) {
+            c->want_write = 0;
+            return 0;
         }
         if (c->tls_on) {
             int err;
@@ -988,6 +1010,13 @@ txn_start(struct run *r, struct conn *c, const struct smtp_msg *m)
                  "message larger than the server's SIZE limit (local)");
         return 0;
     }
+    /* The in-flight mark goes with the command group; the payload waits
+     * for the commit after it. By the time the server says 354 (one round
+     * trip), that commit is usually done: it costs no time. */
+    if (r->cb->sending != NULL)
+        r->cb->sending(r->ctx, m->id);
+    r->uncommitted++;
+    x->gate = r->commits + 1;
     c->started++;
     if (c->size_offered)
         rc = out_cmd(c, "MAIL FROM:<%s> SIZE=%zu\r\n", m->mail_from, m->len);
@@ -1141,13 +1170,11 @@ on_data(struct run *r, struct conn *c, int t)
                      x->fail_enh, x->fail_text);
             return;
         }
-        if (r->cb->sending != NULL)
-            r->cb->sending(r->ctx, x->m.id);
-        r->uncommitted++;
         if (seg_push(c, x->m.data, 0, x->m.len, t) != 0) {
             conn_fail(r, c, 0, "", "output queue full");
             return;
         }
+        c->seg[(c->seg_head + c->seg_n - 1) % NSEG].gate = x->gate;
         x->payload_queued = 1;
         ex_push(r, c, EX_DOT, t);
         /* The next message's group right behind the payload. */
@@ -1524,23 +1551,20 @@ phase_idle(struct run *r)
     }
 }
 
+/* A commit failed: no payload waiting for one goes out; their
+ * connections end (the messages come back as RETRY). */
 static void
-phase_commit(struct run *r)
+commit_failed(struct run *r)
 {
     unsigned i, t;
 
-    if (r->uncommitted == 0)
-        return;
-    r->uncommitted = 0;
-    if (r->cb->commit == NULL || r->cb->commit(r->ctx) == 0)
-        return;
     run_fatal(r, "the journal commit failed: no payload was sent after it");
     for (i = 0; i < r->nconn; i++) {
         struct conn *c = &r->conns[i];
 
         for (t = 0; t < NTXN; t++) {
-            if (c->txn[t].used && c->txn[t].payload_queued &&
-                !c->txn[t].dot_written) {
+            if (c->txn[t].used && !c->txn[t].dot_written &&
+                c->txn[t].gate > r->durable) {
                 conn_fail(r, c, 0, "", "journal commit failed");
                 break;
             }
@@ -1549,9 +1573,33 @@ phase_commit(struct run *r)
 }
 
 static void
+phase_commit(struct run *r)
+{
+    if (r->uncommitted == 0)
+        return;
+    r->uncommitted = 0;
+    r->commits++;
+    if (r->cb->commit != NULL && r->cb->commit(r->ctx) != 0) {
+        commit_failed(r);
+        return;
+    }
+    if (r->cb->committed == NULL)
+        r->durable = r->commits;
+}
+
+static void
 phase_write(struct run *r)
 {
     unsigned i;
+
+    if (r->cb->committed != NULL && r->durable < r->commits) {
+        int64_t d = r->cb->committed(r->ctx);
+
+        if (d < 0)
+            commit_failed(r);
+        else if ((uint64_t)d > r->durable)
+            r->durable = (uint64_t)d;
+    }
 
     for (i = 0; i < r->nconn; i++) {
         struct conn *c = &r->conns[i];
@@ -1726,7 +1774,7 @@ check_options(const struct smtp_options *o, const struct smtp_callbacks *cb,
 }
 
 static int
-tls_context(struct run *r)
+tls_context_setup(struct run *r)
 {
     const struct smtp_options *o = r->o;
 
@@ -1752,6 +1800,19 @@ tls_context(struct run *r)
         return TOCSIN_EIO;
     }
     return 0;
+}
+
+/* r->ssl_ctx set up for the options, or NULL and an error */
+static int
+tls_context(struct run *r)
+{
+    int rc = tls_context_setup(r);
+
+    if (rc != 0) {
+        SSL_CTX_free(r->ssl_ctx);
+        r->ssl_ctx = NULL;
+    }
+    return rc;
 }
 
 int
@@ -1798,7 +1859,7 @@ smtp_run(const struct smtp_options *o, const struct smtp_callbacks *cb,
     }
     for (a = r.ai; a != NULL; a = a->ai_next)
         r.naddr++;
-    if (o->tls != SMTP_TLS_NONE) {
+    if (o->tls == SMTP_TLS_REQUIRE || o->tls == SMTP_TLS_IMPLICIT) {
         rc = tls_context(&r);
         if (rc != 0) {
             if (buf_len(why) == 0)

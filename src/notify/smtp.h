@@ -171,12 +171,15 @@ struct smtp_callbacks {
      * called again and the connections QUIT as they become idle.
      * Required. */
     int (*next)(void *ctx, struct smtp_msg *m);
-    /* The payload of message id is about to be written. Optional. */
+    /* Message id's transaction is about to start (its command group is
+     * queued); its payload is written only after the commit() that
+     * follows, and with committed() once that commit is durable. Every
+     * message that goes further than a local check gets it. Optional. */
     void (*sending)(void *ctx, uint64_t id);
-    /* Called once after a group of sending() calls, before any of those
-     * payloads is written: make the in-flight marks durable. Non-zero
-     * fails the run (TOCSIN_EIO): none of those payloads goes out (their
-     * messages come back as RETRY). Optional. */
+    /* Called once after a group of sending() calls, before anything of
+     * those transactions is written: make the in-flight marks durable.
+     * Non-zero fails the run (TOCSIN_EIO): none of those payloads goes out
+     * (their messages come back as RETRY). Optional. */
     int (*commit)(void *ctx);
     /* The outcome of message id: code is the server's reply code (0 when
      * none came), enhanced its RFC 3463 code ("5.1.1") or "", text the
@@ -190,6 +193,15 @@ struct smtp_callbacks {
      * Non-zero stops the run: no new transactions, those in flight
      * finish or time out, connections QUIT. Optional. */
     int (*tick)(void *ctx);
+    /* With it, commit() only starts the commit, which the caller carries
+     * out on a thread of its own, and returns at once; committed() tells
+     * how many of the commit() calls so far are durable (they complete in
+     * order), or -1 when one failed (as when commit() fails). The engine
+     * writes a payload once the commit that followed its sending() is
+     * durable and keeps serving the other connections meanwhile; the
+     * caller wakes the engine through o->wake_fd when a commit completes.
+     * Optional. */
+    int64_t (*committed)(void *ctx);
 };
 
 /* Counts of one run (zeroed by smtp_run()). */

@@ -68,14 +68,40 @@ from_symbols(const unsigned char s[16], unsigned char value[VCODE_VALUE_BYTES])
 }
 
 void
+vcode_key_init(struct vcode_key *k, const unsigned char key[VCODE_KEY_BYTES])
+{
+    crypto_auth_hmacsha256_init(&k->st, key, VCODE_KEY_BYTES);
+}
+
+void
+vcode_key_wipe(struct vcode_key *k)
+{
+    sodium_memzero(k, sizeof(*k));
+}
+
+void
+vcode_key_value(const struct vcode_key *k, const char *message_id, size_t len,
+                unsigned char value[VCODE_VALUE_BYTES])
+{
+    crypto_auth_hmacsha256_state st = k->st;
+    unsigned char mac[crypto_auth_hmacsha256_BYTES];
+
+    crypto_auth_hmacsha256_update(&st, (const unsigned char *)message_id, len);
+    crypto_auth_hmacsha256_final(&st, mac);
+    memcpy(value, mac, VCODE_VALUE_BYTES);
+    sodium_memzero(mac, sizeof(mac));
+    sodium_memzero(&st, sizeof(st));
+}
+
+void
 vcode_value(const unsigned char key[VCODE_KEY_BYTES], const char *message_id,
             size_t len, unsigned char value[VCODE_VALUE_BYTES])
 {
-    unsigned char mac[crypto_auth_hmacsha256_BYTES];
+    struct vcode_key k;
 
-    crypto_auth_hmacsha256(mac, (const unsigned char *)message_id, len, key);
-    memcpy(value, mac, VCODE_VALUE_BYTES);
-    sodium_memzero(mac, sizeof(mac));
+    vcode_key_init(&k, key);
+    vcode_key_value(&k, message_id, len, value);
+    vcode_key_wipe(&k);
 }
 
 void
@@ -198,16 +224,29 @@ vcode_parse(const char *in, size_t len, unsigned char value[VCODE_VALUE_BYTES],
 }
 
 int
-vcode_verify(const unsigned char key[VCODE_KEY_BYTES], const char *message_id,
-             size_t len, const unsigned char value[VCODE_VALUE_BYTES])
+vcode_key_verify(const struct vcode_key *k, const char *message_id, size_t len,
+                 const unsigned char value[VCODE_VALUE_BYTES])
 {
     unsigned char want[VCODE_VALUE_BYTES];
     int same;
 
     if (message_id == NULL || len == 0)
         return 0;
-    vcode_value(key, message_id, len, want);
+    vcode_key_value(k, message_id, len, want);
     same = sodium_memcmp(want, value, VCODE_VALUE_BYTES) == 0;
     sodium_memzero(want, sizeof(want));
+    return same;
+}
+
+int
+vcode_verify(const unsigned char key[VCODE_KEY_BYTES], const char *message_id,
+             size_t len, const unsigned char value[VCODE_VALUE_BYTES])
+{
+    struct vcode_key k;
+    int same;
+
+    vcode_key_init(&k, key);
+    same = vcode_key_verify(&k, message_id, len, value);
+    vcode_key_wipe(&k);
     return same;
 }

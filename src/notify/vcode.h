@@ -18,11 +18,17 @@
  *
  * libsodium must be initialised (sodium_init()) before the first call.
  * The functions keep no state; any thread may call them.
+ *
+ * A sender makes millions of codes with one key: vcode_key_init() hashes
+ * the key's HMAC blocks once, and vcode_key_value() then costs two
+ * SHA-256 blocks a code instead of four.
  */
 #ifndef TOCSIN_NOTIFY_VCODE_H
 #define TOCSIN_NOTIFY_VCODE_H
 
 #include <stddef.h>
+
+#include <sodium.h>
 
 #include "../util/error.h"
 #include "../util/limits.h"
@@ -39,6 +45,22 @@ enum vcode_status {
     VCODE_TYPO = 1,      /* 17 symbols, but the check symbol disagrees */
     VCODE_MALFORMED = 2, /* not 17 symbols, or a character that is none */
 };
+
+/* A key made ready (vcode_key_init()); vcode_key_wipe() when done. */
+struct vcode_key {
+    crypto_auth_hmacsha256_state st;
+};
+
+void vcode_key_init(struct vcode_key *k,
+                    const unsigned char key[VCODE_KEY_BYTES]);
+void vcode_key_wipe(struct vcode_key *k);
+
+/* vcode_value() and vcode_verify() with a key made ready. */
+void vcode_key_value(const struct vcode_key *k, const char *message_id,
+                     size_t len, unsigned char value[VCODE_VALUE_BYTES]);
+TOCSIN_MUST_CHECK int
+vcode_key_verify(const struct vcode_key *k, const char *message_id, size_t len,
+                 const unsigned char value[VCODE_VALUE_BYTES]);
 
 /*
  * The 80-bit value of the code of message id message_id[0..len) (any

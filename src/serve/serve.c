@@ -83,7 +83,7 @@ serve_vkey(struct serve *sv)
     unsigned char mac[32];
 
     seal_code_mac(sv->seal, label, sizeof(label) - 1, mac);
-    memcpy(sv->vkey, mac, VCODE_KEY_BYTES);
+    vcode_key_init(&sv->vkey, mac);
     sodium_memzero(mac, sizeof(mac));
 }
 
@@ -261,7 +261,7 @@ serve_close(struct serve *sv)
     casedir_close(sv->wc);
     casedir_close(sv->dc);
     serve_dash_free(sv);
-    sodium_memzero(sv->vkey, sizeof(sv->vkey));
+    vcode_key_wipe(&sv->vkey);
     sodium_memzero(sv->token_hash, sizeof(sv->token_hash));
     pthread_mutex_destroy(&sv->qlock);
     pthread_mutex_destroy(&sv->dlock);

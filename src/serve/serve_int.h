@@ -93,7 +93,7 @@ struct serve {
     char dir[LIMIT_PATH];
     char db_path[LIMIT_PATH];
     char case_tag[17];
-    unsigned char vkey[VCODE_KEY_BYTES];
+    struct vcode_key vkey;
     unsigned char token_hash[32];
     int have_token;
 

@@ -153,7 +153,7 @@ serve_by_vcode_cb(void *ctx, const struct store_serve_msg *m)
         m->state == STORE_MSG_QUEUED)
         return 0; /* never composed */
     n = serve_msgid(v->sv, m->id, m->brand, msgid, sizeof(msgid));
-    if (n == 0 || vcode_verify(v->sv->vkey, msgid, n, v->value) != 1)
+    if (n == 0 || vcode_key_verify(&v->sv->vkey, msgid, n, v->value) != 1)
         return 0;
     v->rc = serve_verify_found(v->sv, v->x, m, v->r, V_GENUINE);
     return 1;
@@ -233,7 +233,7 @@ serve_by_msgid_cb(void *ctx, const struct store_serve_msg *m)
     n = serve_msgid(v->sv, m->id, m->brand, msgid, sizeof(msgid));
     if (n == 0)
         return 0;
-    vcode_value(v->sv->vkey, msgid, n, value);
+    vcode_key_value(&v->sv->vkey, msgid, n, value);
     if (sodium_memcmp(value, m->vcode, VCODE_VALUE_BYTES) != 0)
         return 0;
     v->rc = serve_verify_found(v->sv, v->x, m, v->r, V_MSGID);

@@ -249,8 +249,9 @@ store_serve_answers_due(struct store_serve *q, int64_t now, uint64_t *n)
 
     *n = 0;
     rc = sq_stmt(q, SQ_ANSWERS_DUE,
-                 "SELECT count(*) FROM messages WHERE state IN (0, 3)"
-                 " AND kind = 1 AND next_at <= ?1",
+                 /* kind = 1: the answers' own index */
+                 "SELECT count(*) FROM messages WHERE kind = 1"
+                 " AND state IN (0, 3) AND next_at <= ?1",
                  &st);
     if (rc != TOCSIN_OK)
         return rc;

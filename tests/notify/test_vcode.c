@@ -146,6 +146,24 @@ test_make_vectors(void **state)
         hex(val, sizeof(val), h);
         assert_string_equal(h, v[i].value);
         assert_int_equal(vcode_verify(key, id, len, val), 1);
+        /* the same with the key made ready once, as a sender does */
+        {
+            struct vcode_key k;
+            unsigned char again[VCODE_VALUE_BYTES];
+
+            vcode_key_init(&k, key);
+            vcode_key_value(&k, id, len, again);
+            hex(again, sizeof(again), h);
+            assert_string_equal(h, v[i].value);
+            /* a second code from the same ready key is just as right */
+            vcode_key_value(&k, id, len, again);
+            hex(again, sizeof(again), h);
+            assert_string_equal(h, v[i].value);
+            assert_int_equal(vcode_key_verify(&k, id, len, val), 1);
+            again[0] ^= 1;
+            assert_int_equal(vcode_key_verify(&k, id, len, again), 0);
+            vcode_key_wipe(&k);
+        }
         free(id);
     }
 }
