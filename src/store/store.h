@@ -392,7 +392,9 @@ store_msg_queue(struct store *s, uint32_t channel, uint32_t skip_flags,
                             unsigned char *value),
                 void *ctx, uint64_t *added);
 
-/* Set every message in state `from` to state `to`; *n gets how many. */
+/* Set every message in state `from` to state `to`; *n gets how many.
+ * Reads every message (no index over all states). Call in a
+ * transaction. */
 TOCSIN_MUST_CHECK int store_msg_move(struct store *s, int from, int to,
                                      uint64_t *n);
 
@@ -400,7 +402,7 @@ TOCSIN_MUST_CHECK int store_msg_move(struct store *s, int from, int to,
  * Queue an answer (STORE_MSG_ANSWER) to person_id about brand, to the
  * address rcpt[0..rcpt_len), sealed by the caller (seal_encrypt() with
  * context STORE_MSG_RCPT_CONTEXT): *id gets its number. The notify stage
- * sends it like a notice, to that address only.
+ * sends it like a notice, to that address only. Call in a transaction.
  */
 #define STORE_MSG_RCPT_CONTEXT    "tocsin message recipient"
 #define STORE_MSG_SUBJECT_CONTEXT "tocsin message subject"
@@ -475,7 +477,9 @@ struct store_msg_update {
 TOCSIN_MUST_CHECK int
 store_msg_update(struct store *s, const struct store_msg_update *u, size_t n);
 
-/* The number of messages per state into counts[STORE_MSG_NSTATES]. */
+/* The number of messages per state into counts[STORE_MSG_NSTATES]: kept
+ * with every change of state by the functions above (a few rows, not a
+ * count of every message). */
 TOCSIN_MUST_CHECK int store_msg_counts(struct store *s, uint64_t *counts);
 
 /*

@@ -2,6 +2,7 @@
  * store_notify.c - the journal of messages (see store.h).
  */
 #include <limits.h>
+#include <stdio.h>
 #include <string.h>
 #include <time.h>
 
@@ -70,13 +71,45 @@ store_msg_step(struct store *s, sqlite3_stmt **st, int ok, uint64_t *changes)
     return rc;
 }
 
-/* The rest of store_msg_queue()'s INSERT: the exposures not queued yet. */
-#define STORE_Q                                                               \
-    " FROM exposures e WHERE e.channel = ?1 AND (e.flags & ?2) = 0"           \
+/* Add delta to the count of messages in state (message_counts, which
+ * every change of state here keeps: migration 7). In the caller's
+ * transaction. */
+static int
+store_msg_count_add(struct store *s, int state, int64_t delta)
+{
+    sqlite3_stmt *st;
+    int rc;
+
+    if (delta == 0)
+        return TOCSIN_OK;
+    if ((rc = store_prepare(s, &s->stmt[STORE_MSG_COUNT_ADD],
+                            "INSERT INTO message_counts(state, n)"
+                            " VALUES (?1, ?2) ON CONFLICT(state)"
+                            " DO UPDATE SET n = n + excluded.n")) != TOCSIN_OK)
+        return rc;
+    st = s->stmt[STORE_MSG_COUNT_ADD];
+    if (sqlite3_bind_int(st, 1, state) != SQLITE_OK ||
+        sqlite3_bind_int64(st, 2, delta) != SQLITE_OK ||
+        sqlite3_step(st) != SQLITE_DONE)
+        rc = store_fail(s, TOCSIN_EDB);
+    store_done(st);
+    return rc;
+}
+
+/* store_msg_queue()'s INSERT: the exposures (not queued yet), numbered in
+ * (person, brand) order, so that the code of each is written with it:
+ * sending then changes only its own row. */
+#define STORE_Q_HEAD                                                          \
+    "INSERT INTO messages(id, person_id, brand, kind, state, queued_at,"      \
+    " vcode) SELECT ?3 + row_number() OVER w, e.person_id, e.brand, 0, "      \
+    "0, " STORE_NOW ", "
+#define STORE_Q_FROM                                                          \
+    " FROM exposures e WHERE e.channel = ?1 AND (e.flags & ?2) = 0"
+#define STORE_Q_NEW                                                           \
     " AND NOT EXISTS (SELECT 1 FROM messages m"                               \
     " WHERE m.person_id = e.person_id AND m.brand = e.brand"                  \
-    " AND m.kind = 0)"                                                        \
-    " WINDOW w AS (ORDER BY e.person_id, e.brand)"
+    " AND m.kind = 0)"
+#define STORE_Q_WINDOW " WINDOW w AS (ORDER BY e.person_id, e.brand)"
 
 int
 store_msg_queue(struct store *s, uint32_t channel, uint32_t skip_flags,
@@ -87,6 +120,7 @@ store_msg_queue(struct store *s, uint32_t channel, uint32_t skip_flags,
     struct store_vfill f = {vfn, ctx};
     sqlite3_stmt *st = NULL;
     uint64_t base = 0, had = 0;
+    char sql[512];
     int rc;
 
     *added = 0;
@@ -99,32 +133,33 @@ store_msg_queue(struct store *s, uint32_t channel, uint32_t skip_flags,
                           &had)) != TOCSIN_OK ||
         (rc = store_vcode_register(s, &f)) != TOCSIN_OK)
         return rc;
-    /* The first queue is the big one: build the code index after. */
+    /* The first queue is the big one: no notice can be there yet, and the
+     * notice and code indexes are built after it, in one sort each,
+     * instead of an insert into each per message (all in the caller's
+     * transaction). */
     if (had == 0 &&
-        (rc = store_exec(s, "DROP INDEX IF EXISTS messages_vcode")) !=
+        (rc = store_exec(s, "DROP INDEX IF EXISTS messages_vcode;"
+                            "DROP INDEX IF EXISTS messages_notice")) !=
             TOCSIN_OK)
         goto out;
-    /* Numbers given here, in (person, brand) order, so that the code of
-     * each is written with it: sending then changes only its own row. */
+    snprintf(sql, sizeof(sql), "%s%s%s%s%s", STORE_Q_HEAD,
+             vfn != NULL ? "tocsin_vcode(?3 + row_number() OVER w, e.brand)"
+                         : "NULL",
+             STORE_Q_FROM, had ? STORE_Q_NEW : "", STORE_Q_WINDOW);
     rc = store_msg_step(
         s, &st,
-        sqlite3_prepare_v2(
-            s->db,
-            vfn != NULL
-                ? "INSERT INTO messages(id, person_id, brand, kind, state,"
-                  " queued_at, vcode) SELECT ?3 + row_number() OVER w,"
-                  " e.person_id, e.brand, 0, 0, " STORE_NOW
-                  ", tocsin_vcode(?3 + row_number() OVER w, e.brand)" STORE_Q
-                : "INSERT INTO messages(id, person_id, brand, kind, state,"
-                  " queued_at, vcode) SELECT ?3 + row_number() OVER w,"
-                  " e.person_id, e.brand, 0, 0, " STORE_NOW ", NULL" STORE_Q,
-            -1, &st, NULL) == SQLITE_OK &&
+        sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) == SQLITE_OK &&
             sqlite3_bind_int64(st, 1, channel) == SQLITE_OK &&
             sqlite3_bind_int64(st, 2, skip_flags) == SQLITE_OK &&
             sqlite3_bind_int64(st, 3, (sqlite3_int64)base) == SQLITE_OK,
         added);
+    if (rc == TOCSIN_OK)
+        rc = store_msg_count_add(s, STORE_MSG_QUEUED, (int64_t)*added);
+    /* as migration 6 made them */
     if (rc == TOCSIN_OK && had == 0)
-        rc = store_exec(s, "CREATE INDEX IF NOT EXISTS messages_vcode"
+        rc = store_exec(s, "CREATE UNIQUE INDEX IF NOT EXISTS messages_notice"
+                           " ON messages(person_id, brand) WHERE kind = 0;"
+                           "CREATE INDEX IF NOT EXISTS messages_vcode"
                            " ON messages(vcode)");
 out:
     if (store_vcode_register(s, NULL) != TOCSIN_OK && rc == TOCSIN_OK)
@@ -136,9 +171,10 @@ int
 store_msg_move(struct store *s, int from, int to, uint64_t *n)
 {
     sqlite3_stmt *st = NULL;
+    int rc;
 
     *n = 0;
-    return store_msg_step(
+    rc = store_msg_step(
         s, &st,
         sqlite3_prepare_v2(s->db,
                            "UPDATE messages SET state = ?2 WHERE state = ?1",
@@ -146,6 +182,10 @@ store_msg_move(struct store *s, int from, int to, uint64_t *n)
             sqlite3_bind_int(st, 1, from) == SQLITE_OK &&
             sqlite3_bind_int(st, 2, to) == SQLITE_OK,
         n);
+    if (rc == TOCSIN_OK && *n > 0 &&
+        (rc = store_msg_count_add(s, from, -(int64_t)*n)) == TOCSIN_OK)
+        rc = store_msg_count_add(s, to, (int64_t)*n);
+    return rc;
 }
 
 int
@@ -172,8 +212,10 @@ store_msg_answer(struct store *s, int64_t person_id, const char *brand,
             sqlite3_bind_blob(st, 3, rcpt, (int)rcpt_len, SQLITE_STATIC) ==
                 SQLITE_OK,
         &n);
-    if (rc == TOCSIN_OK)
+    if (rc == TOCSIN_OK) {
         *id = sqlite3_last_insert_rowid(s->db);
+        rc = store_msg_count_add(s, STORE_MSG_QUEUED, 1);
+    }
     return rc;
 }
 
@@ -325,18 +367,38 @@ int
 store_msg_update(struct store *s, const struct store_msg_update *u, size_t n)
 {
     sqlite3_stmt *st;
+    int64_t delta[STORE_MSG_NSTATES] = {0};
     char now[32];
     struct tm tm;
     time_t t = time(NULL);
     size_t i;
-    int rc;
+    int rc, k, old;
 
     /* the time once for the group, as STORE_NOW writes it */
     gmtime_r(&t, &tm);
     strftime(now, sizeof(now), "%Y-%m-%dT%H:%M:%SZ", &tm);
+    if ((rc = store_prepare(s, &s->stmt[STORE_MSG_STATE],
+                            "SELECT state FROM messages WHERE id = ?1")) !=
+        TOCSIN_OK)
+        return rc;
     for (i = 0; i < n; i++) {
         const struct store_msg_update *x = &u[i];
 
+        /* the state it leaves, for the counts */
+        st = s->stmt[STORE_MSG_STATE];
+        if (sqlite3_bind_int64(st, 1, x->id) != SQLITE_OK ||
+            ((k = sqlite3_step(st)) != SQLITE_ROW && k != SQLITE_DONE)) {
+            rc = store_fail(s, TOCSIN_EDB);
+            store_done(st);
+            return rc;
+        }
+        old = k == SQLITE_ROW ? sqlite3_column_int(st, 0) : -1;
+        store_done(st);
+        if (old >= 0 && old < STORE_MSG_NSTATES && x->state >= 0 &&
+            x->state < STORE_MSG_NSTATES) {
+            delta[old]--;
+            delta[x->state]++;
+        }
         if ((rc = store_msg_update_stmt(s, x->vcode != NULL, &st)) !=
             TOCSIN_OK)
             return rc;
@@ -370,6 +432,9 @@ store_msg_update(struct store *s, const struct store_msg_update *u, size_t n)
         }
         store_done(st);
     }
+    for (k = 0; k < STORE_MSG_NSTATES; k++)
+        if ((rc = store_msg_count_add(s, k, delta[k])) != TOCSIN_OK)
+            return rc;
     return TOCSIN_OK;
 }
 
@@ -380,10 +445,8 @@ store_msg_counts(struct store *s, uint64_t *counts)
     int step, rc = TOCSIN_OK;
 
     memset(counts, 0, STORE_MSG_NSTATES * sizeof(*counts));
-    if (sqlite3_prepare_v2(s->db,
-                           "SELECT state, count(*) FROM messages"
-                           " GROUP BY state",
-                           -1, &st, NULL) != SQLITE_OK)
+    if (sqlite3_prepare_v2(s->db, "SELECT state, n FROM message_counts", -1,
+                           &st, NULL) != SQLITE_OK)
         return store_fail(s, TOCSIN_EDB);
     while ((step = sqlite3_step(st)) == SQLITE_ROW) {
         int k = sqlite3_column_int(st, 0);

@@ -9,7 +9,7 @@ tocsin=$1
 root=${TOCSIN_SOURCE_ROOT:-.}
 . "$root/tests/tap.sh"
 
-echo "1..27"
+echo "1..28"
 
 # expected N CASE: the messages assess asks for (channel e-mail, no
 # personal contact), from the case database
@@ -26,6 +26,19 @@ EOF
 json_get() {
     "$tocsin" status --case "$1" --json |
         python3 -c "import json,sys; print(json.load(sys.stdin)['$2'])"
+}
+
+# counts_agree CASE: status's counts (kept beside the journal) are those of
+# the messages themselves
+counts_agree() {
+    "$tocsin" status --case "$1" --json | python3 -c '
+import json, sqlite3, sys
+names = ["queued", "in_flight", "accepted", "deferred", "failed", "uncertain"]
+got = json.load(sys.stdin)
+db = sqlite3.connect("file:" + sys.argv[1] + "/case.db?mode=ro", uri=True)
+have = dict(db.execute("SELECT state, count(*) FROM messages GROUP BY state"))
+sys.exit(0 if all(got[n] == have.get(i, 0) for i, n in enumerate(names))
+         else 1)' "$1"
 }
 
 "$tocsin" synth --persons 1500 --out "$tmp/s" >/dev/null 2>&1 &&
@@ -118,6 +131,7 @@ check "a second notify sends nothing more" \
     "$tocsin" run --case "$tmp/k" "$tmp/s/export.csv" >/dev/null 2>&1
 kills=0
 uncertain=0
+agree=0
 for wait in 0.3 0.7 0.5 1.1; do
     "$tocsin" notify --case "$tmp/k" --rate 400 >/dev/null 2>&1 &
     pid=$!
@@ -125,6 +139,7 @@ for wait in 0.3 0.7 0.5 1.1; do
     kill -9 "$pid" 2>/dev/null && kills=$((kills + 1))
     wait "$pid" 2>/dev/null
     inflight=$(json_get "$tmp/k" in_flight)
+    counts_agree "$tmp/k" && agree=$((agree + 1))
     "$tocsin" notify --case "$tmp/k" --limit 1 >"$tmp/o" 2>&1
     got=$(sed -n 's/^\([0-9]*\) messages* were in flight.*/\1/p' "$tmp/o")
     [ "${got:-0}" -eq "$inflight" ] || uncertain=-1000
@@ -132,6 +147,8 @@ for wait in 0.3 0.7 0.5 1.1; do
 done
 check "kill -9 $kills times: notify reports exactly the messages in flight" \
     test "$kills" -ge 3 -a "$uncertain" -ge 0
+check "after every kill the counts of status are those of the messages" \
+    test "$agree" -eq 4
 "$tocsin" notify --case "$tmp/k" >"$tmp/o" 2>&1
 acc=$(json_get "$tmp/k" accepted)
 unc=$(json_get "$tmp/k" uncertain)
@@ -207,6 +224,8 @@ EOF2
         kill -9 "$pid" 2>/dev/null && kills=$((kills + 1))
         wait "$pid" 2>/dev/null
         unc=$((unc + $(json_get "$tmp/x" in_flight)))
+        # (and status counts what the journal thread left)
+        counts_agree "$tmp/x" || unc=-1000000
         # the next run reports them and leaves them uncertain
         "$tocsin" notify --case "$tmp/x" --smtp "smtp://127.0.0.1:$port" \
             --domain-rate 0 --limit 1 >/dev/null 2>&1
