@@ -260,27 +260,35 @@ store_msg_due(struct store *s, int64_t now, int64_t after_id, int kind,
 {
     struct store_msg m;
     sqlite3_stmt *st;
+    enum store_stmt k;
     int step = SQLITE_DONE, rc;
 
-    /* prepared once: the composer asks for every batch */
+    /* Prepared once each: the composer asks for every batch. All
+     * messages: walk the table from the cursor (the due ones are most of
+     * it). Answers only (the web service's delivery, which asks often):
+     * through their own index, not past every notice. */
+#define STORE_MSG_DUE_SQL(where)                                              \
+    "SELECT m.id, m.person_id, m.brand, m.state, m.attempts, m.kind,"         \
+    " m.rcpt, m.vcode, e.person_id, e.records, e.categories, e.risk,"         \
+    " e.reasons, e.flags, e.topics, e.channel, e.why, e.past_retention,"      \
+    " e.contact_record, e.language, r.id, r.sealed FROM messages m"           \
+    " LEFT JOIN exposures e ON e.person_id = m.person_id"                     \
+    " AND e.brand = m.brand"                                                  \
+    " LEFT JOIN records r ON r.id = e.contact_record WHERE " where            \
+    " ORDER BY m.id LIMIT ?2"
+    k = kind == STORE_MSG_ANSWER ? STORE_MSG_DUE_ANSWERS : STORE_MSG_DUE;
     if ((rc = store_prepare(
-             s, &s->stmt[STORE_MSG_DUE],
-             "SELECT m.id, m.person_id, m.brand, m.state, m.attempts, m.kind,"
-             " m.rcpt, m.vcode, e.person_id, e.records, e.categories, e.risk,"
-             " e.reasons, e.flags, e.topics, e.channel, e.why,"
-             " e.past_retention, e.contact_record, e.language, r.id,"
-             " r.sealed FROM messages m"
-             " LEFT JOIN exposures e ON e.person_id = m.person_id"
-             " AND e.brand = m.brand"
-             " LEFT JOIN records r ON r.id = e.contact_record"
-             " WHERE m.id > ?3"
-             /* '+': walk the table from the cursor, not the state index
-              * (which would sort every queued message for each batch) */
-             " AND +m.state IN (0, 3) AND +m.next_at <= ?1"
-             " AND (?4 < 0 OR m.kind = ?4)"
-             " ORDER BY m.id LIMIT ?2")) != TOCSIN_OK)
+             s, &s->stmt[k],
+             k == STORE_MSG_DUE
+                 ? STORE_MSG_DUE_SQL("m.id > ?3 AND +m.state IN (0, 3)"
+                                     " AND +m.next_at <= ?1"
+                                     " AND (?4 < 0 OR m.kind = ?4)")
+                 : STORE_MSG_DUE_SQL("m.kind = 1 AND m.state IN (0, 3)"
+                                     " AND m.next_at <= ?1 AND m.id > ?3"
+                                     " AND ?4 = 1"))) != TOCSIN_OK)
         return rc;
-    st = s->stmt[STORE_MSG_DUE];
+#undef STORE_MSG_DUE_SQL
+    st = s->stmt[k];
     if (sqlite3_bind_int64(st, 1, now) != SQLITE_OK ||
         sqlite3_bind_int64(st, 2, (sqlite3_int64)max) != SQLITE_OK ||
         sqlite3_bind_int64(st, 3, after_id) != SQLITE_OK ||
