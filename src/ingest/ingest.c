@@ -33,6 +33,7 @@
 #include "mapping.h"
 #include "name.h"
 #include "phone.h"
+#include "../util/grow.h"
 
 #define INGEST_BATCH       2048     /* rows per batch */
 #define INGEST_RING        24       /* batches in flight */
@@ -785,6 +786,7 @@ ingest_copy_row(struct ingest_batch *b, const struct reader_row *row)
 {
     struct reader_row *in = &b->in[b->nin];
     size_t i, need, bytes, at;
+    void *room;
     char *p;
     int rc;
 
@@ -794,18 +796,10 @@ ingest_copy_row(struct ingest_batch *b, const struct reader_row *row)
     if (row->fields == NULL)
         in->nfields = 0;
     need = b->nspans + in->nfields;
-    if (need > b->spans_cap) {
-        size_t cap = b->spans_cap ? b->spans_cap : 4096;
-        struct source_span *sp;
-
-        while (cap < need)
-            cap *= 2;
-        sp = realloc(b->spans, cap * sizeof(*sp));
-        if (sp == NULL)
-            return TOCSIN_ENOMEM;
-        b->spans = sp;
-        b->spans_cap = cap;
-    }
+    room = grow(b->spans, &b->spans_cap, need, sizeof(*b->spans), 4096);
+    if (room == NULL)
+        return TOCSIN_ENOMEM;
+    b->spans = room;
     /* One extension of the input buffer for the row and its fields. */
     bytes = row->raw_len;
     for (i = 0; i < in->nfields; i++)

@@ -44,6 +44,7 @@
 #include "notify_int.h"
 #include "ratelimit.h"
 #include "smtp.h"
+#include "../util/grow.h"
 
 #define NOTIFY_MAX_ATTEMPTS 8    /* deferred this often: failed */
 #define NOTIFY_BACKOFF_S    60   /* first wait after a 4xx */
@@ -161,16 +162,11 @@ njq_add(struct njq *q, const struct store_msg_update *u)
     struct nupd *d;
     long long o[5];
     size_t k;
+    void *p;
 
-    if (q->n == q->cap) {
-        size_t cap = q->cap ? 2 * q->cap : 256;
-        struct nupd *v = realloc(q->v, cap * sizeof(*v));
-
-        if (v == NULL)
-            return TOCSIN_ENOMEM;
-        q->v = v;
-        q->cap = cap;
-    }
+    if ((p = grow(q->v, &q->cap, q->n + 1, sizeof(*q->v), 256)) == NULL)
+        return TOCSIN_ENOMEM;
+    q->v = p;
     /* strings with their NUL */
     o[0] = njq_bytes(q, u->domain, u->domain ? strlen(u->domain) + 1 : 0);
     o[1] = njq_bytes(q, u->vcode, u->vcode_len);
@@ -219,17 +215,13 @@ nsmtp_write(struct nsmtp *n)
 {
     const struct njq *q = &n->jw;
     size_t i;
+    void *p;
 
     if (q->n == 0)
         return TOCSIN_OK;
-    if (q->n > n->jucap) {
-        struct store_msg_update *v = realloc(n->ju, q->n * sizeof(*v));
-
-        if (v == NULL)
-            return TOCSIN_ENOMEM;
-        n->ju = v;
-        n->jucap = q->n;
-    }
+    if ((p = grow(n->ju, &n->jucap, q->n, sizeof(*n->ju), 256)) == NULL)
+        return TOCSIN_ENOMEM;
+    n->ju = p;
     for (i = 0; i < q->n; i++) {
         const struct nupd *d = &q->v[i];
         struct store_msg_update *u = &n->ju[i];

@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "../util/utf8.h"
+#include "../util/grow.h"
 
 enum tpl_op_kind {
     OP_TEXT,     /* a = offset into text, b = length */
@@ -118,19 +119,11 @@ static int
 add_op(struct compiler *c, uint8_t kind, uint32_t a, uint32_t b)
 {
     struct tpl *t = c->t;
+    void *p = grow(t->ops, &c->cap, t->nops + 1, sizeof(*t->ops), 64);
 
-    if (t->nops == c->cap) {
-        size_t cap = c->cap ? c->cap * 2 : 64;
-        struct tpl_op *p;
-
-        if (cap > SIZE_MAX / sizeof(*p))
-            return TOCSIN_ENOMEM;
-        p = realloc(t->ops, cap * sizeof(*p));
-        if (p == NULL)
-            return TOCSIN_ENOMEM;
-        t->ops = p;
-        c->cap = cap;
-    }
+    if (p == NULL)
+        return TOCSIN_ENOMEM;
+    t->ops = p;
     t->ops[t->nops].kind = kind;
     t->ops[t->nops].inverted = 0;
     t->ops[t->nops].a = a;

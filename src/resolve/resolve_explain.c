@@ -14,6 +14,7 @@
 #include "../util/log.h"
 #include "resolve.h"
 #include "resolve_int.h"
+#include "../util/grow.h"
 
 /* Unseal and decode a record into *plain / *r. */
 static int
@@ -258,6 +259,7 @@ ex_add(void *arg, const struct store_record_view *v)
     struct record r;
     char esc[MASK_BYTES];
     size_t i;
+    void *p;
     int rc;
 
     for (i = 0; i < x->n; i++)
@@ -265,15 +267,9 @@ ex_add(void *arg, const struct store_record_view *v)
             return TOCSIN_OK;
     if (x->n == LIMIT_EXPLAIN_RECORDS)
         return TOCSIN_OK; /* the rest is not shown */
-    if (x->n == x->cap) {
-        size_t cap = x->cap ? 2 * x->cap : 16;
-        struct ex_record *p = realloc(x->rec, cap * sizeof(*p));
-
-        if (p == NULL)
-            return TOCSIN_ENOMEM;
-        x->rec = p;
-        x->cap = cap;
-    }
+    if ((p = grow(x->rec, &x->cap, x->n + 1, sizeof(*x->rec), 16)) == NULL)
+        return TOCSIN_ENOMEM;
+    x->rec = p;
     e = &x->rec[x->n];
     memset(e, 0, sizeof(*e));
     e->id = v->id;

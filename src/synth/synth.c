@@ -21,6 +21,7 @@
 #include "../util/limits.h"
 #include "../util/rng.h"
 #include "synth_int.h"
+#include "../util/grow.h"
 
 #define RING           8           /* chunks a person's records scatter over */
 #define ROUND_PERSONS  4096u       /* persons per chunk round */
@@ -2653,6 +2654,7 @@ chunk_add(struct gen *g, const struct rec *r, uint64_t person, int bad)
     struct view w;
     size_t need = 1024, i;
     char *start, *end;
+    void *e;
     int rc;
 
     view_make(g, &w, r, g->o->format == SYNTH_FORMAT_CSV, bad);
@@ -2660,18 +2662,9 @@ chunk_add(struct gen *g, const struct rec *r, uint64_t person, int bad)
         need += 6 * w.n[i] + 32;
     if ((rc = chunk_reserve(c, need)) != 0)
         return rc;
-    if (c->n == c->ecap) {
-        size_t ecap = c->ecap ? 2 * c->ecap : 4096;
-        struct entry *e;
-
-        if (ecap > SIZE_MAX / sizeof(*e))
-            return TOCSIN_ENOMEM;
-        e = realloc(c->e, ecap * sizeof(*e));
-        if (e == NULL)
-            return TOCSIN_ENOMEM;
-        c->e = e;
-        c->ecap = ecap;
-    }
+    if ((e = grow(c->e, &c->ecap, c->n + 1, sizeof(*c->e), 4096)) == NULL)
+        return TOCSIN_ENOMEM;
+    c->e = e;
     start = c->data + c->len;
     if (g->o->format == SYNTH_FORMAT_CSV) {
         end = csv_body(&w, start);
