@@ -27,6 +27,13 @@ cli_usage_error(const char *cmd, const char *fmt, ...)
     return CLI_EXIT_USAGE;
 }
 
+void
+cli_fail(const char *cmd, int rc, const struct buf *why)
+{
+    fprintf(stderr, "tocsin %s: %s\n", cmd,
+            buf_len(why) > 0 ? buf_str(why) : tocsin_strerror(rc));
+}
+
 const char *
 cli_case_dir(const char *cmd, const char *given)
 {
@@ -117,8 +124,7 @@ cli_open_case(const char *cmd, const char *given, int flags,
     buf_init(&why, 4096);
     rc = casedir_open(dir, flags, c, &why);
     if (rc != TOCSIN_OK)
-        fprintf(stderr, "tocsin %s: %s\n", cmd,
-                buf_len(&why) ? buf_str(&why) : tocsin_strerror(rc));
+        cli_fail(cmd, rc, &why);
     buf_free(&why);
     return rc == TOCSIN_OK ? CLI_EXIT_OK : cli_exit_code(rc);
 }

@@ -48,6 +48,10 @@ extern const char cli_version[];
 int cli_usage_error(const char *cmd, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 
+/* Print "tocsin CMD: REASON" to standard error: why's text, or rc's name
+ * when why is empty. */
+void cli_fail(const char *cmd, int rc, const struct buf *why);
+
 /*
  * The case directory a command works on: the --case value when given, else
  * the current directory when it is a case. NULL (and a message) otherwise.

@@ -53,8 +53,7 @@ cli_assess(struct casedir *c, const struct assess_options *o,
     buf_init(&why, 4096);
     rc = assess_run(c, o, &res, summary, &why);
     if (rc != TOCSIN_OK)
-        fprintf(stderr, "tocsin assess: %s\n",
-                buf_len(&why) ? buf_str(&why) : tocsin_strerror(rc));
+        cli_fail("assess", rc, &why);
     else
         assess_print(&res);
     buf_free(&why);
@@ -237,8 +236,7 @@ cmd_report(int argc, char **argv)
     if (rc == TOCSIN_OK)
         rc = report_render(r, format, lang, &out, &why);
     if (rc != TOCSIN_OK) {
-        fprintf(stderr, "tocsin report: %s\n",
-                buf_len(&why) ? buf_str(&why) : tocsin_strerror(rc));
+        cli_fail("report", rc, &why);
     } else if (path == NULL || strcmp(path, "-") == 0) {
         if (fwrite(buf_str(&out), 1, buf_len(&out), stdout) != buf_len(&out) ||
             fflush(stdout) != 0) {

@@ -129,8 +129,7 @@ cli_ingest(struct casedir *c, char **files, int nfiles,
         buf_reset(&why);
         rc = ingest_file(c, files[i], o, &res, &why);
         if (rc != TOCSIN_OK) {
-            fprintf(stderr, "tocsin ingest: %s\n",
-                    buf_len(&why) ? buf_str(&why) : tocsin_strerror(rc));
+            cli_fail("ingest", rc, &why);
             ingest_result_free(&res);
             break;
         }

@@ -66,8 +66,7 @@ cmd_init(int argc, char **argv)
     buf_init(&why, 4096);
     rc = casedir_init(dir, &why);
     if (rc != TOCSIN_OK) {
-        fprintf(stderr, "tocsin init: %s\n",
-                buf_len(&why) > 0 ? buf_str(&why) : tocsin_strerror(rc));
+        cli_fail("init", rc, &why);
         buf_free(&why);
         return cli_exit_code(rc);
     }

@@ -131,8 +131,7 @@ notify_stage(struct casedir *c, int64_t run_id, struct buf *summary, void *arg)
     buf_init(&why, 4096);
     rc = notify_run(c, a->o, &res, summary, &why);
     if (rc != TOCSIN_OK)
-        fprintf(stderr, "tocsin notify: %s\n",
-                buf_len(&why) ? buf_str(&why) : tocsin_strerror(rc));
+        cli_fail("notify", rc, &why);
     else
         notify_print(&res, a->dry_run);
     buf_free(&why);

@@ -54,8 +54,7 @@ cli_resolve(struct casedir *c, const struct resolve_options *o,
     buf_init(&why, 4096);
     rc = resolve_run(c, o, &res, summary, &why);
     if (rc != TOCSIN_OK)
-        fprintf(stderr, "tocsin resolve: %s\n",
-                buf_len(&why) ? buf_str(&why) : tocsin_strerror(rc));
+        cli_fail("resolve", rc, &why);
     else
         cli_resolve_print(&res);
     buf_free(&why);
@@ -233,8 +232,7 @@ cmd_export(int argc, char **argv)
                              : "standard output",
                 strerror(errno));
     } else if (rc != TOCSIN_OK)
-        fprintf(stderr, "tocsin export: %s\n",
-                buf_len(&why) ? buf_str(&why) : tocsin_strerror(rc));
+        cli_fail("export", rc, &why);
     else if (out != stdout)
         printf("%" PRIu64 " records written to %s\n", rows,
                log_escape(path, esc, sizeof(esc)));

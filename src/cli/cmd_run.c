@@ -184,8 +184,7 @@ cmd_run(int argc, char **argv)
     buf_init(&summary, 64u << 10);
     rc = casedir_open(dir, 0, &job.c, &why);
     if (rc != TOCSIN_OK) {
-        fprintf(stderr, "tocsin run: %s\n",
-                buf_len(&why) > 0 ? buf_str(&why) : tocsin_strerror(rc));
+        cli_fail("run", rc, &why);
         status = cli_exit_code(rc);
         goto out;
     }

@@ -127,8 +127,7 @@ cmd_serve(int argc, char **argv)
     buf_init(&why, 4096);
     rc = serve_open(dir, &o, &sv, &why);
     if (rc != TOCSIN_OK) {
-        fprintf(stderr, "tocsin serve: %s\n",
-                buf_len(&why) ? buf_str(&why) : tocsin_strerror(rc));
+        cli_fail("serve", rc, &why);
         buf_free(&why);
         return cli_exit_code(rc);
     }
@@ -136,8 +135,7 @@ cmd_serve(int argc, char **argv)
         buf_reset(&why);
         rc = serve_listen(sv, listen[i], &why);
         if (rc != TOCSIN_OK) {
-            fprintf(stderr, "tocsin serve: %s\n",
-                    buf_len(&why) ? buf_str(&why) : tocsin_strerror(rc));
+            cli_fail("serve", rc, &why);
             serve_close(sv);
             buf_free(&why);
             return rc == TOCSIN_EINVAL ? CLI_EXIT_USAGE : CLI_EXIT_FAILURE;
