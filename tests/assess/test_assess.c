@@ -13,6 +13,8 @@
 
 #include <cmocka.h>
 
+#include "testutil.h"
+
 #include "assess/assess.h"
 #include "ingest/ingest.h"
 #include "report/report.h"
@@ -118,8 +120,7 @@ setup(void **state)
     FILE *exp, *truth;
 
     assert_non_null(f);
-    snprintf(f->root, sizeof(f->root), "/tmp/tocsin-assess-XXXXXX");
-    assert_non_null(mkdtemp(f->root));
+    test_tmpdir(f->root, sizeof(f->root), "assess");
     snprintf(f->dir, sizeof(f->dir), "%s/case", f->root);
     buf_init(&f->why, 4096);
     assert_int_equal(casedir_init(f->dir, &f->why), TOCSIN_OK);
@@ -147,14 +148,12 @@ static int
 teardown(void **state)
 {
     struct fx *f = *state;
-    char cmd[160];
 
     casedir_close(f->c);
     buf_free(&f->why);
     free(f->ex);
     free(f->brand);
-    snprintf(cmd, sizeof(cmd), "rm -rf '%s'", f->root);
-    assert_int_equal(system(cmd), 0);
+    test_rmtree(f->root);
     free(f);
     return 0;
 }

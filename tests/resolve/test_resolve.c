@@ -473,8 +473,7 @@ case_setup(void **state)
     int rc;
 
     assert_non_null(f);
-    snprintf(f->root, sizeof(f->root), "/tmp/tocsin-resolve-XXXXXX");
-    assert_non_null(mkdtemp(f->root));
+    test_tmpdir(f->root, sizeof(f->root), "resolve");
     snprintf(f->dir, sizeof(f->dir), "%s/case", f->root);
     buf_init(&f->why, 4096);
     assert_int_equal(casedir_init(f->dir, &f->why), TOCSIN_OK);
@@ -509,12 +508,10 @@ static int
 case_teardown(void **state)
 {
     struct case_fx *f = *state;
-    char cmd[160];
 
     casedir_close(f->c);
     buf_free(&f->why);
-    snprintf(cmd, sizeof(cmd), "rm -rf '%s'", f->root);
-    assert_int_equal(system(cmd), 0);
+    test_rmtree(f->root);
     free(f);
     return 0;
 }

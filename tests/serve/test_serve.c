@@ -12,9 +12,10 @@
 
 #include <cmocka.h>
 
+#include "testutil.h"
+
 #include <arpa/inet.h>
 #include <dirent.h>
-#include <ftw.h>
 #include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -47,15 +48,6 @@ struct fixture {
     char token[300];
     struct sockaddr_in peer;
 };
-
-static int
-rm_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-    (void)st;
-    (void)flag;
-    (void)ftw;
-    return remove(path);
-}
 
 static void
 hash_email(const struct seal *seal, const char *addr, unsigned char *h)
@@ -211,8 +203,7 @@ setup(void **state)
 
     assert_non_null(f);
     log_set_level(LOG_LEVEL_ERROR);
-    snprintf(f->root, sizeof(f->root), "/tmp/tocsin-serve-XXXXXX");
-    assert_non_null(mkdtemp(f->root));
+    test_tmpdir(f->root, sizeof(f->root), "serve");
     snprintf(f->dir, sizeof(f->dir), "%s/case", f->root);
     make_case(f);
     buf_init(&why, 4096);
@@ -232,7 +223,7 @@ teardown(void **state)
     struct fixture *f = *state;
 
     serve_close(f->sv);
-    nftw(f->root, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+    test_rmtree(f->root);
     free(f);
     return 0;
 }

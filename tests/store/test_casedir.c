@@ -7,8 +7,9 @@
 
 #include <cmocka.h>
 
+#include "testutil.h"
+
 #include <dirent.h>
-#include <ftw.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -32,22 +33,12 @@ struct fixture {
 };
 
 static int
-rm_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-    (void)st;
-    (void)flag;
-    (void)ftw;
-    return remove(path);
-}
-
-static int
 setup(void **state)
 {
     struct fixture *f = calloc(1, sizeof(*f));
 
     assert_non_null(f);
-    snprintf(f->root, sizeof(f->root), "/tmp/tocsin-casedir-XXXXXX");
-    assert_non_null(mkdtemp(f->root));
+    test_tmpdir(f->root, sizeof(f->root), "casedir");
     snprintf(f->dir, sizeof(f->dir), "%s/case", f->root);
     snprintf(f->dir2, sizeof(f->dir2), "%s/other", f->root);
     buf_init(&f->why, 8192);
@@ -62,7 +53,7 @@ teardown(void **state)
 
     casedir_close(f->c);
     buf_free(&f->why);
-    nftw(f->root, rm_entry, 8, FTW_DEPTH | FTW_PHYS);
+    test_rmtree(f->root);
     free(f);
     return 0;
 }

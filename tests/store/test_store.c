@@ -7,8 +7,9 @@
 
 #include <cmocka.h>
 
+#include "testutil.h"
+
 #include <fcntl.h>
-#include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,22 +27,12 @@ struct fixture {
 };
 
 static int
-rm_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-    (void)st;
-    (void)flag;
-    (void)ftw;
-    return remove(path);
-}
-
-static int
 setup(void **state)
 {
     struct fixture *f = calloc(1, sizeof(*f));
 
     assert_non_null(f);
-    snprintf(f->dir, sizeof(f->dir), "/tmp/tocsin-store-XXXXXX");
-    assert_non_null(mkdtemp(f->dir));
+    test_tmpdir(f->dir, sizeof(f->dir), "store");
     snprintf(f->db, sizeof(f->db), "%s/case.db", f->dir);
     *state = f;
     return 0;
@@ -52,7 +43,7 @@ teardown(void **state)
 {
     struct fixture *f = *state;
 
-    nftw(f->dir, rm_entry, 8, FTW_DEPTH | FTW_PHYS);
+    test_rmtree(f->dir);
     free(f);
     return 0;
 }
