@@ -51,7 +51,8 @@ for t in $targets; do
         harness=$t extra= t_srcs="$root/src/ingest/$t.c $norm_srcs" ;;
     compare) harness=$t extra= t_srcs="$root/src/resolve/compare.c" ;;
     template) harness=$t extra= t_srcs="$root/src/notify/template.c \
-$root/src/util/buf.c $root/src/util/error.c $root/src/util/utf8.c" ;;
+$root/src/util/buf.c $root/src/util/error.c $root/src/util/grow.c \
+$root/src/util/utf8.c" ;;
     mime) harness=$t extra= t_srcs="$root/src/notify/mime.c \
 $root/src/util/buf.c $root/src/util/error.c $root/src/util/utf8.c" ;;
     serve)
