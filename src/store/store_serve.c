@@ -264,20 +264,49 @@ store_serve_answers_due(struct store_serve *q, int64_t now, uint64_t *n)
     return rc;
 }
 
+/* The dashboard's queries, prepared at each call (they run seldom): sql
+ * with ?1 bound to arg when it has one. */
+static int
+sq_query(struct store_serve *q, const char *sql, int has_arg, int64_t arg,
+         sqlite3_stmt **st)
+{
+    *st = NULL;
+    if (sqlite3_prepare_v2(q->s->db, sql, -1, st, NULL) != SQLITE_OK ||
+        (has_arg && sqlite3_bind_int64(*st, 1, arg) != SQLITE_OK)) {
+        int rc = store_fail(q->s, TOCSIN_EDB);
+
+        sqlite3_finalize(*st);
+        *st = NULL;
+        return rc;
+    }
+    return TOCSIN_OK;
+}
+
+/* After the row loop of sq_query()'s st: rc, or the error of the last
+ * step when the loop ran to its end (step is not SQLITE_DONE). */
+static int
+sq_end(struct store_serve *q, sqlite3_stmt *st, int step, int rc)
+{
+    if (rc == TOCSIN_OK && step != SQLITE_DONE)
+        rc = store_fail(q->s, TOCSIN_EDB);
+    sqlite3_finalize(st);
+    return rc;
+}
+
 int
 store_serve_by_brand(struct store_serve *q,
                      int (*fn)(void *ctx, const char *brand, int kind,
                                int state, uint64_t n),
                      void *ctx)
 {
-    sqlite3_stmt *st = NULL;
-    int step, rc = TOCSIN_OK;
+    sqlite3_stmt *st;
+    int step, rc;
 
-    if (sqlite3_prepare_v2(q->s->db,
-                           "SELECT brand, kind, state, count(*) FROM messages"
-                           " GROUP BY brand, kind, state",
-                           -1, &st, NULL) != SQLITE_OK)
-        return store_fail(q->s, TOCSIN_EDB);
+    if ((rc = sq_query(q,
+                       "SELECT brand, kind, state, count(*) FROM messages"
+                       " GROUP BY brand, kind, state",
+                       0, 0, &st)) != TOCSIN_OK)
+        return rc;
     while ((step = sqlite3_step(st)) == SQLITE_ROW) {
         const char *brand = (const char *)sqlite3_column_text(st, 0);
 
@@ -291,10 +320,7 @@ store_serve_by_brand(struct store_serve *q,
         if (rc != 0)
             break;
     }
-    if (rc == TOCSIN_OK && step != SQLITE_DONE)
-        rc = store_fail(q->s, TOCSIN_EDB);
-    sqlite3_finalize(st);
-    return rc;
+    return sq_end(q, st, step, rc);
 }
 
 int
@@ -304,23 +330,19 @@ store_serve_domains(struct store_serve *q, size_t max,
                     void *ctx)
 {
     uint64_t counts[STORE_MSG_NSTATES];
-    sqlite3_stmt *st = NULL;
-    int step, rc = TOCSIN_OK, k;
+    sqlite3_stmt *st;
+    int step, rc, k;
 
     if (max >= INT_MAX)
         return TOCSIN_EINVAL;
-    if (sqlite3_prepare_v2(
-            q->s->db,
-            "SELECT domain, sum(state = 0), sum(state = 1), sum(state = 2),"
-            " sum(state = 3), sum(state = 4), sum(state = 5) FROM messages"
-            " WHERE domain IS NOT NULL GROUP BY domain"
-            " ORDER BY count(*) DESC, domain LIMIT ?1",
-            -1, &st, NULL) != SQLITE_OK)
-        return store_fail(q->s, TOCSIN_EDB);
-    if (sqlite3_bind_int64(st, 1, (sqlite3_int64)max) != SQLITE_OK) {
-        sqlite3_finalize(st);
-        return store_fail(q->s, TOCSIN_EDB);
-    }
+    if ((rc = sq_query(
+             q,
+             "SELECT domain, sum(state = 0), sum(state = 1), sum(state = 2),"
+             " sum(state = 3), sum(state = 4), sum(state = 5) FROM messages"
+             " WHERE domain IS NOT NULL GROUP BY domain"
+             " ORDER BY count(*) DESC, domain LIMIT ?1",
+             1, (int64_t)max, &st)) != TOCSIN_OK)
+        return rc;
     while ((step = sqlite3_step(st)) == SQLITE_ROW) {
         const char *domain = (const char *)sqlite3_column_text(st, 0);
 
@@ -333,10 +355,7 @@ store_serve_domains(struct store_serve *q, size_t max,
         if ((rc = fn(ctx, domain, counts)) != 0)
             break;
     }
-    if (rc == TOCSIN_OK && step != SQLITE_DONE)
-        rc = store_fail(q->s, TOCSIN_EDB);
-    sqlite3_finalize(st);
-    return rc;
+    return sq_end(q, st, step, rc);
 }
 
 int
@@ -345,31 +364,27 @@ store_serve_minutes(struct store_serve *q, int minutes,
                               uint64_t accepted, uint64_t failed),
                     void *ctx)
 {
-    sqlite3_stmt *st = NULL;
-    int step, rc = TOCSIN_OK;
+    sqlite3_stmt *st;
+    int step, rc;
 
     if (minutes < 1 || minutes > 100000)
         return TOCSIN_EINVAL;
     /* The first minute shown: `minutes - 1` before the last with any
      * activity (ISO text compares like the times it holds). */
-    if (sqlite3_prepare_v2(
-            q->s->db,
-            "WITH last(t) AS (SELECT max(coalesce(max(sent_at), ''),"
-            " coalesce(max(done_at), '')) FROM messages),"
-            " first(m) AS (SELECT strftime('%Y-%m-%dT%H:%M', t,"
-            " printf('-%d minutes', ?1 - 1)) FROM last WHERE t <> '')"
-            " SELECT x, sum(s), sum(a), sum(f) FROM ("
-            "  SELECT substr(sent_at, 1, 16) AS x, 1 AS s, 0 AS a, 0 AS f"
-            "  FROM messages, first WHERE sent_at >= m"
-            "  UNION ALL SELECT substr(done_at, 1, 16), 0, state = 2,"
-            "  state = 4 FROM messages, first WHERE done_at >= m)"
-            " GROUP BY x ORDER BY x",
-            -1, &st, NULL) != SQLITE_OK)
-        return store_fail(q->s, TOCSIN_EDB);
-    if (sqlite3_bind_int(st, 1, minutes) != SQLITE_OK) {
-        sqlite3_finalize(st);
-        return store_fail(q->s, TOCSIN_EDB);
-    }
+    if ((rc = sq_query(
+             q,
+             "WITH last(t) AS (SELECT max(coalesce(max(sent_at), ''),"
+             " coalesce(max(done_at), '')) FROM messages),"
+             " first(m) AS (SELECT strftime('%Y-%m-%dT%H:%M', t,"
+             " printf('-%d minutes', ?1 - 1)) FROM last WHERE t <> '')"
+             " SELECT x, sum(s), sum(a), sum(f) FROM ("
+             "  SELECT substr(sent_at, 1, 16) AS x, 1 AS s, 0 AS a, 0 AS f"
+             "  FROM messages, first WHERE sent_at >= m"
+             "  UNION ALL SELECT substr(done_at, 1, 16), 0, state = 2,"
+             "  state = 4 FROM messages, first WHERE done_at >= m)"
+             " GROUP BY x ORDER BY x",
+             1, minutes, &st)) != TOCSIN_OK)
+        return rc;
     while ((step = sqlite3_step(st)) == SQLITE_ROW) {
         const char *x = (const char *)sqlite3_column_text(st, 0);
 
@@ -381,32 +396,26 @@ store_serve_minutes(struct store_serve *q, int minutes,
         if (rc != 0)
             break;
     }
-    if (rc == TOCSIN_OK && step != SQLITE_DONE)
-        rc = store_fail(q->s, TOCSIN_EDB);
-    sqlite3_finalize(st);
-    return rc;
+    return sq_end(q, st, step, rc);
 }
 
 int
 store_serve_risks(struct store_serve *q, uint64_t counts[4])
 {
-    sqlite3_stmt *st = NULL;
-    int step, rc = TOCSIN_OK;
+    sqlite3_stmt *st;
+    int step, rc;
 
     memset(counts, 0, 4 * sizeof(*counts));
-    if (sqlite3_prepare_v2(q->s->db,
-                           "SELECT risk, count(*) FROM exposed_persons"
-                           " GROUP BY risk",
-                           -1, &st, NULL) != SQLITE_OK)
-        return store_fail(q->s, TOCSIN_EDB);
+    if ((rc = sq_query(q,
+                       "SELECT risk, count(*) FROM exposed_persons"
+                       " GROUP BY risk",
+                       0, 0, &st)) != TOCSIN_OK)
+        return rc;
     while ((step = sqlite3_step(st)) == SQLITE_ROW) {
         int r = sqlite3_column_int(st, 0);
 
         counts[r >= 1 && r <= 3 ? r : 0] +=
             (uint64_t)sqlite3_column_int64(st, 1);
     }
-    if (step != SQLITE_DONE)
-        rc = store_fail(q->s, TOCSIN_EDB);
-    sqlite3_finalize(st);
-    return rc;
+    return sq_end(q, st, step, TOCSIN_OK);
 }
