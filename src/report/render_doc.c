@@ -176,42 +176,11 @@ fmt_num(const struct doc *d, double v, char out[RFMT_NUM_SIZE])
         *p = ',';
 }
 
-/* Days since 1970-01-01 of a civil date, and back (H. Hinnant). */
-static int64_t
-days_from_civil(int64_t y, int m, int dd)
-{
-    int64_t era, yoe, doy, doe;
-
-    y -= m <= 2;
-    era = (y >= 0 ? y : y - 399) / 400;
-    yoe = y - era * 400;
-    doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + dd - 1;
-    doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    return era * 146097 + doe - 719468;
-}
-
-static void
-civil_from_days(int64_t z, int64_t *y, int *m, int *dd)
-{
-    int64_t era, doe, yoe, doy, mp;
-
-    z += 719468;
-    era = (z >= 0 ? z : z - 146096) / 146097;
-    doe = z - era * 146097;
-    yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-    doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    mp = (5 * doy + 2) / 153;
-    *dd = (int)(doy - (153 * mp + 2) / 5 + 1);
-    *m = (int)(mp < 10 ? mp + 3 : mp - 9);
-    *y = yoe + era * 400 + (*m <= 2);
-}
-
 void
 fmt_date(const struct doc *d, const char *iso, int add_days,
          char out[RFMT_NUM_SIZE])
 {
-    int64_t y;
-    int m, dd, i;
+    int i;
     size_t len = strlen(iso), n;
     struct date day;
 
@@ -221,17 +190,15 @@ fmt_date(const struct doc *d, const char *iso, int add_days,
             break;
     if (i < 10)
         goto raw;
-    y = (iso[0] - '0') * 1000 + (iso[1] - '0') * 100 + (iso[2] - '0') * 10 +
-        (iso[3] - '0');
-    m = (iso[5] - '0') * 10 + (iso[6] - '0');
-    dd = (iso[8] - '0') * 10 + (iso[9] - '0');
-    if (m < 1 || m > 12)
+    day.year = (iso[0] - '0') * 1000 + (iso[1] - '0') * 100 +
+               (iso[2] - '0') * 10 + (iso[3] - '0');
+    day.month = (iso[5] - '0') * 10 + (iso[6] - '0');
+    day.day = (iso[8] - '0') * 10 + (iso[9] - '0');
+    if (day.month < 1 || day.month > 12)
         goto raw;
-    if (add_days != 0)
-        civil_from_days(days_from_civil(y, m, dd) + add_days, &y, &m, &dd);
-    day.year = (int)y;
-    day.month = m;
-    day.day = dd;
+    if (add_days != 0 &&
+        date_from_days(date_days(&day) + add_days, &day) != TOCSIN_OK)
+        goto raw;
     if (date_spell(&day, d->lang == RLANG_EN, out, RFMT_NUM_SIZE) != TOCSIN_OK)
         goto raw; /* not reached: the month is 1..12 */
     if (len == 20 && iso[10] == 'T') {
