@@ -39,7 +39,8 @@ $root/src/ingest/jsonl.c $root/src/util/buf.c $root/src/util/error.c \
 $root/src/util/utf8.c"
 # The normalisers and the map file parser (one harness each).
 norm_srcs="$root/src/util/buf.c $root/src/util/error.c \
-$root/src/util/checkdigit.c $root/src/util/log.c $root/src/store/field.c"
+$root/src/util/checkdigit.c $root/src/util/log.c $root/src/util/utf8.c \
+$root/src/store/field.c"
 
 status=0
 for t in $targets; do

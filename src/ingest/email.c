@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "../util/limits.h"
+#include "../util/utf8.h"
 
 /* ASCII only, independent of the locale. */
 static int
@@ -78,52 +79,12 @@ in_words(const struct word *w, size_t count, const char *s, size_t n)
 }
 
 /*
- * Length of the well-formed UTF-8 sequence (2..4 bytes) at s[0..n), or 0
- * when it is malformed (overlong forms, surrogates, > U+10FFFF,
- * truncated). *cp receives the code point.
- */
-static size_t
-utf8_seq(const unsigned char *s, size_t n, unsigned *cp)
-{
-    unsigned char c = s[0];
-    unsigned char lo = 0x80, hi = 0xBF;
-    size_t need, i;
-
-    if (c >= 0xC2 && c <= 0xDF)
-        need = 2, *cp = c & 0x1Fu;
-    else if (c >= 0xE0 && c <= 0xEF)
-        need = 3, *cp = c & 0x0Fu;
-    else if (c >= 0xF0 && c <= 0xF4)
-        need = 4, *cp = c & 0x07u;
-    else
-        return 0;
-    if (n < need)
-        return 0;
-    if (c == 0xE0)
-        lo = 0xA0;
-    else if (c == 0xED)
-        hi = 0x9F;
-    else if (c == 0xF0)
-        lo = 0x90;
-    else if (c == 0xF4)
-        hi = 0x8F;
-    if (s[1] < lo || s[1] > hi)
-        return 0;
-    for (i = 1; i < need; i++) {
-        if (s[i] < 0x80 || s[i] > 0xBF)
-            return 0;
-        *cp = (*cp << 6) | (s[i] & 0x3Fu);
-    }
-    return need;
-}
-
-/*
  * Code points that never belong in an address although well-formed: C1
  * controls, spaces, invisible formatting characters (soft hyphen, zero
  * width, bidi controls, BOM) and the specials block (U+FFFD ...).
  */
 static int
-utf8_forbidden(unsigned cp)
+utf8_forbidden(uint32_t cp)
 {
     return cp <= 0x9F || cp == 0xA0 || cp == 0xAD || cp == 0x1680 ||
            cp == 0x180E || (cp >= 0x2000 && cp <= 0x200F) ||
@@ -231,7 +192,7 @@ check_local(const char *s, size_t n, unsigned *flags)
 {
     size_t i = 0, k;
     unsigned char c;
-    unsigned cp;
+    uint32_t cp;
 
     if (n == 0)
         return EMAIL_ELOCAL_EMPTY;
@@ -244,7 +205,7 @@ check_local(const char *s, size_t n, unsigned *flags)
                 return EMAIL_ELOCAL_DOT;
             i++;
         } else if (c >= 0x80) {
-            k = utf8_seq((const unsigned char *)s + i, n - i, &cp);
+            k = (size_t)utf8_decode((const unsigned char *)s + i, n - i, &cp);
             if (k == 0)
                 return EMAIL_EUTF8;
             if (utf8_forbidden(cp))
@@ -266,7 +227,7 @@ check_domain(const char *s, size_t n, unsigned *flags)
     size_t i = 0, start = 0, labels = 0, k;
     int tld_digits = 1;
     unsigned char c;
-    unsigned cp;
+    uint32_t cp;
 
     if (n == 0)
         return EMAIL_EDOMAIN_EMPTY;
@@ -292,7 +253,7 @@ check_domain(const char *s, size_t n, unsigned *flags)
         }
         c = (unsigned char)s[i];
         if (c >= 0x80) {
-            k = utf8_seq((const unsigned char *)s + i, n - i, &cp);
+            k = (size_t)utf8_decode((const unsigned char *)s + i, n - i, &cp);
             if (k == 0)
                 return EMAIL_EUTF8;
             if (utf8_forbidden(cp))
@@ -564,7 +525,7 @@ email_mask(const char *norm, size_t len, struct buf *out)
 {
     const char *at, *local = norm;
     size_t local_len, first, k;
-    unsigned cp;
+    uint32_t cp;
     int rc;
 
     buf_reset(out);
@@ -584,7 +545,7 @@ email_mask(const char *norm, size_t len, struct buf *out)
         return TOCSIN_EINVAL;
     first = 1;
     if ((unsigned char)local[0] >= 0x80) {
-        k = utf8_seq((const unsigned char *)local, local_len, &cp);
+        k = (size_t)utf8_decode((const unsigned char *)local, local_len, &cp);
         first = k ? k : 1;
     }
     if (first >= local_len)

@@ -4,6 +4,8 @@
 #include <string.h>
 #include <utf8proc.h>
 
+#include "../util/utf8.h"
+
 /*
  * Room for the UTF-8 of a cleaned name: NFC grows UTF-8 text at most three
  * times (Unicode normalization FAQ, "maximum expansion factor"); a longer
@@ -48,81 +50,23 @@ enum cclass {
 int
 name_utf8_check(const char *in, size_t len, size_t *bad_at)
 {
-    const unsigned char *s = (const unsigned char *)in;
-    size_t i = 0, k, n;
-    unsigned c, lo, hi;
+    size_t ok = utf8_valid_prefix(in, len);
 
-    while (i < len) {
-        c = s[i];
-        if (c < 0x80) {
-            i++;
-            continue;
-        }
-        lo = 0x80;
-        hi = 0xBF;
-        if (c >= 0xC2 && c <= 0xDF) {
-            n = 1;
-        } else if (c == 0xE0) {
-            n = 2;
-            lo = 0xA0; /* no overlong 3-byte forms */
-        } else if (c == 0xED) {
-            n = 2;
-            hi = 0x9F; /* no surrogates D800..DFFF */
-        } else if (c >= 0xE1 && c <= 0xEF) {
-            n = 2;
-        } else if (c == 0xF0) {
-            n = 3;
-            lo = 0x90; /* no overlong 4-byte forms */
-        } else if (c >= 0xF1 && c <= 0xF3) {
-            n = 3;
-        } else if (c == 0xF4) {
-            n = 3;
-            hi = 0x8F; /* nothing above U+10FFFF */
-        } else {
-            goto bad; /* continuation byte, C0, C1, F5..FF */
-        }
-        if (len - i - 1 < n)
-            goto bad;
-        if (s[i + 1] < lo || s[i + 1] > hi)
-            goto bad;
-        for (k = 2; k <= n; k++)
-            if ((s[i + k] & 0xC0) != 0x80)
-                goto bad;
-        i += n + 1;
-    }
     if (bad_at != NULL)
-        *bad_at = len;
-    return TOCSIN_OK;
-bad:
-    if (bad_at != NULL)
-        *bad_at = i;
-    return TOCSIN_EFORMAT;
+        *bad_at = ok;
+    return ok == len ? TOCSIN_OK : TOCSIN_EFORMAT;
 }
 
-/* Decode one code point of well-formed UTF-8 at s[*i], advancing *i. */
+/* Decode one code point of well-formed UTF-8 at s[*i] (checked before:
+ * the sequence is whole), advancing *i. */
 static utf8proc_int32_t
 u8dec(const unsigned char *s, size_t *i)
 {
-    unsigned c = s[*i];
+    uint32_t cp;
+    int k = utf8_decode(s + *i, 4, &cp);
 
-    if (c < 0x80) {
-        *i += 1;
-        return (utf8proc_int32_t)c;
-    }
-    if (c < 0xE0) {
-        *i += 2;
-        return (utf8proc_int32_t)(((c & 0x1Fu) << 6) | (s[*i - 1] & 0x3Fu));
-    }
-    if (c < 0xF0) {
-        *i += 3;
-        return (utf8proc_int32_t)(((c & 0x0Fu) << 12) |
-                                  ((s[*i - 2] & 0x3Fu) << 6) |
-                                  (s[*i - 1] & 0x3Fu));
-    }
-    *i += 4;
-    return (
-        utf8proc_int32_t)(((c & 0x07u) << 18) | ((s[*i - 3] & 0x3Fu) << 12) |
-                          ((s[*i - 2] & 0x3Fu) << 6) | (s[*i - 1] & 0x3Fu));
+    *i += k > 0 ? (size_t)k : 1;
+    return (utf8proc_int32_t)cp;
 }
 
 /* Validate; *ascii tells whether every byte is below 0x80. */

@@ -38,6 +38,25 @@ utf8_seq(const unsigned char *p, size_t n)
     return (int)need;
 }
 
+int
+utf8_decode(const unsigned char *p, size_t n, uint32_t *cp)
+{
+    static const unsigned char lead[5] = {0, 0x7f, 0x1f, 0x0f, 0x07};
+    int len, i;
+
+    *cp = 0;
+    if (p[0] < 0x80) {
+        *cp = p[0];
+        return 1;
+    }
+    if ((len = utf8_seq(p, n)) <= 0)
+        return 0;
+    *cp = p[0] & lead[len];
+    for (i = 1; i < len; i++)
+        *cp = (*cp << 6) | (p[i] & 0x3fu);
+    return len;
+}
+
 size_t
 utf8_valid_prefix(const void *s, size_t n)
 {

@@ -11,6 +11,7 @@
 #define TOCSIN_UTIL_UTF8_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 /*
  * Length of the well-formed UTF-8 sequence at p[0..n) whose first octet
@@ -28,5 +29,12 @@ int utf8_seq(const unsigned char *p, size_t n);
  * controls are well-formed. ASCII runs are checked a word at a time.
  */
 size_t utf8_valid_prefix(const void *s, size_t n);
+
+/*
+ * The code point of the well-formed sequence at p[0..n) (n >= 1; ASCII
+ * too) into *cp, and its length, 1 to 4; 0 when it is malformed or cut
+ * short (*cp is then 0).
+ */
+int utf8_decode(const unsigned char *p, size_t n, uint32_t *cp);
 
 #endif

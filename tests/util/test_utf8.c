@@ -156,6 +156,45 @@ valid_prefix(void **state)
     }
 }
 
+/* utf8_decode(): the code point and the length of each well-formed
+ * sequence; 0 for the malformed and the cut short. */
+static void
+decode(void **state)
+{
+    static const struct {
+        const char *s;
+        size_t n;
+        int len;
+        uint32_t cp;
+    } c[] = {
+        {"A", 1, 1, 0x41},
+        {"\x7f", 1, 1, 0x7f},
+        {"\xc3\xa9", 2, 2, 0xe9},            /* é */
+        {"\xc2\x80", 2, 2, 0x80},            /* the first two-octet one */
+        {"\xe2\x82\xac", 3, 3, 0x20ac},      /* € */
+        {"\xef\xbf\xbd", 3, 3, 0xfffd},      /* the replacement char */
+        {"\xf0\x9f\x98\x80", 4, 4, 0x1f600}, /* an emoji */
+        {"\xf4\x8f\xbf\xbf", 4, 4, 0x10ffff},
+        {"\xc3", 1, 0, 0},             /* cut short */
+        {"\xe2\x82", 2, 0, 0},         /* cut short */
+        {"\xc0\x80", 2, 0, 0},         /* overlong NUL */
+        {"\xed\xa0\x80", 3, 0, 0},     /* a surrogate */
+        {"\xf4\x90\x80\x80", 4, 0, 0}, /* above U+10FFFF */
+        {"\x80", 1, 0, 0},             /* a stray continuation */
+    };
+    size_t i;
+
+    (void)state;
+    for (i = 0; i < sizeof(c) / sizeof(c[0]); i++) {
+        unsigned char *p = (unsigned char *)test_exact(c[i].s, c[i].n);
+        uint32_t cp = 12345;
+
+        assert_int_equal(utf8_decode(p, c[i].n, &cp), c[i].len);
+        assert_int_equal(cp, c[i].cp);
+        free(p);
+    }
+}
+
 int
 main(void)
 {
@@ -163,6 +202,7 @@ main(void)
         cmocka_unit_test(seq_boundaries),
         cmocka_unit_test(seq_truncated),
         cmocka_unit_test(valid_prefix),
+        cmocka_unit_test(decode),
     };
 
     return cmocka_run_group_tests_name("util_utf8", tests, NULL, NULL);
