@@ -33,6 +33,7 @@
 
 #include "notify/mime.h"
 #include "notify/smtp.h"
+#include "util/clock.h"
 
 struct msg {
     char rcpt[300];
@@ -54,7 +55,7 @@ struct driver {
     int bugs;
     size_t outcomes, stop_after;
     unsigned withhold_ms;
-    struct timespec start;
+    double start; /* clock_now() */
     uint64_t commits;
 };
 
@@ -65,15 +66,9 @@ d_next(void *ctx, struct smtp_msg *sm)
     struct msg *m;
     size_t i;
 
-    if (d->withhold_ms) {
-        struct timespec now;
-
-        clock_gettime(CLOCK_MONOTONIC, &now);
-        if ((now.tv_sec - d->start.tv_sec) * 1000 +
-                (now.tv_nsec - d->start.tv_nsec) / 1000000 <
-            (long)d->withhold_ms)
-            return 0;
-    }
+    if (d->withhold_ms &&
+        (clock_now() - d->start) * 1000.0 < (double)d->withhold_ms)
+        return 0;
     if (d->qhead == d->qlen)
         return d->resend && d->outstanding > 0 ? 0 : -1;
     i = d->queue[d->qhead++ % d->n];
@@ -226,7 +221,6 @@ main(int argc, char **argv)
     struct smtp_stats st;
     struct driver d;
     struct buf why, raw;
-    struct timespec t0, t1;
     const char *rcpts = NULL, *gendir = NULL;
     size_t i, size = 1500, count = 10;
     unsigned timeout = 0;
@@ -361,12 +355,9 @@ main(int argc, char **argv)
     buf_free(&raw);
 
     buf_init(&why, 4096);
-    clock_gettime(CLOCK_MONOTONIC, &t0);
-    d.start = t0;
+    d.start = clock_now();
     rc = smtp_run(&o, &cb, &d, &st, &why);
-    clock_gettime(CLOCK_MONOTONIC, &t1);
-    secs = (double)(t1.tv_sec - t0.tv_sec) +
-           (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
+    secs = clock_now() - d.start;
     for (i = 0; i < count; i++) {
         if (d.m[i].out || d.m[i].done > 1 ||
             (d.m[i].done == 0 && d.stop_after == 0 && !d.resend && rc == 0)) {
