@@ -602,6 +602,18 @@ assess_meta(struct assess_out *o, const char *stamp, struct buf *out)
             c, category_name((enum category)i),
             json_object_new_int64((int64_t)o->cat_records[i]));
     json_object_object_add(j, "records_by_category", c);
+    /* for the dashboard, which would otherwise count them all again */
+    c = json_object_new_object();
+    json_object_object_add(
+        c, "low",
+        json_object_new_int64((int64_t)o->res->risk[CONFIG_RISK_LOW]));
+    json_object_object_add(
+        c, "medium",
+        json_object_new_int64((int64_t)o->res->risk[CONFIG_RISK_MEDIUM]));
+    json_object_object_add(
+        c, "high",
+        json_object_new_int64((int64_t)o->res->risk[CONFIG_RISK_HIGH]));
+    json_object_object_add(j, "persons_by_risk", c);
     if (buf_appends(out, json_object_to_json_string_ext(
                              j, JSON_C_TO_STRING_PLAIN)) != TOCSIN_OK)
         rc = TOCSIN_ENOMEM;

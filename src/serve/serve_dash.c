@@ -48,6 +48,7 @@ struct serve_figures {
     size_t nminutes;
     struct store_ingest_totals ingest;
     uint64_t risks[4];
+    int has_risks; /* from assess's figures */
     int assessed;
     uint64_t records, persons, notices;
     char assessed_at[32];
@@ -124,6 +125,17 @@ fig_assess(struct serve_figures *f, const char *text)
         f->persons = (uint64_t)json_object_get_int64(v);
     if (json_object_object_get_ex(j, "notices", &v))
         f->notices = (uint64_t)json_object_get_int64(v);
+    if (json_object_object_get_ex(j, "persons_by_risk", &v) &&
+        json_object_is_type(v, json_type_object)) {
+        static const char *const level[4] = {NULL, "low", "medium", "high"};
+        json_object *n;
+        int k;
+
+        for (k = 1; k < 4; k++)
+            if (json_object_object_get_ex(v, level[k], &n))
+                f->risks[k] = (uint64_t)json_object_get_int64(n);
+        f->has_risks = 1;
+    }
     if (json_object_object_get_ex(j, "assessed_at", &v) &&
         json_object_is_type(v, json_type_string))
         snprintf(f->assessed_at, sizeof(f->assessed_at), "%.24s",
@@ -154,8 +166,7 @@ fig_read(struct serve_ctx *x, struct serve_figures *f)
                                   f)) != TOCSIN_OK ||
         (rc = store_serve_minutes(x->q, LIMIT_SERVE_MINUTES, fig_minute_cb,
                                   f)) != TOCSIN_OK ||
-        (rc = store_ingest_totals(x->store, &f->ingest)) != TOCSIN_OK ||
-        (rc = store_serve_risks(x->q, f->risks)) != TOCSIN_OK)
+        (rc = store_ingest_totals(x->store, &f->ingest)) != TOCSIN_OK)
         goto out;
     buf_init(&meta, 1u << 20);
     rc = store_meta_get(x->store, "assess", &meta);
@@ -164,6 +175,9 @@ fig_read(struct serve_ctx *x, struct serve_figures *f)
     else if (rc == TOCSIN_ENOENT)
         rc = TOCSIN_OK;
     buf_free(&meta);
+    /* an assess before persons_by_risk: count them */
+    if (rc == TOCSIN_OK && !f->has_risks)
+        rc = store_serve_risks(x->q, f->risks);
 out:
     store_rollback(x->store); /* a read: nothing to keep */
     return rc;

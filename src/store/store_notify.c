@@ -3,10 +3,13 @@
  */
 #include <limits.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
 #include "store_int.h"
+
+#include "../util/grow.h"
 
 static const char *const store_msg_states[STORE_MSG_NSTATES] = {
     "queued", "in_flight", "accepted", "deferred", "failed", "uncertain"};
@@ -71,29 +74,178 @@ store_msg_step(struct store *s, sqlite3_stmt **st, int ok, uint64_t *changes)
     return rc;
 }
 
-/* Add delta to the count of messages in state (message_counts, which
- * every change of state here keeps: migration 7). In the caller's
- * transaction. */
+/*
+ * The journal's summaries (migration 7), kept with every change of state
+ * here so that status, the dashboard and the metrics read a few rows
+ * instead of every message: message_counts (brand, kind, state),
+ * message_domains (recipient domain, state) and message_minutes (sent,
+ * accepted and failed per minute). The changes of a group are gathered in
+ * a tally and written once, in the caller's transaction.
+ */
+struct tally_count {
+    char brand[LIMIT_BRAND_NAME + 1];
+    int kind, state;
+    int64_t d;
+};
+
+struct tally_domain {
+    char domain[LIMIT_EMAIL_DOMAIN + 1];
+    int state;
+    int64_t d;
+};
+
+struct tally {
+    struct tally_count *c;
+    size_t nc, capc;
+    struct tally_domain *dm;
+    size_t nd, capd;
+    int64_t sent, accepted, failed; /* of the minute written with it */
+};
+
 static int
-store_msg_count_add(struct store *s, int state, int64_t delta)
+tally_count(struct tally *t, const char *brand, int kind, int state, int64_t d)
+{
+    struct tally_count *e;
+    size_t i;
+    void *p;
+
+    if (brand == NULL)
+        return TOCSIN_OK;
+    for (i = 0; i < t->nc; i++) {
+        e = &t->c[i];
+        if (e->kind == kind && e->state == state &&
+            strcmp(e->brand, brand) == 0) {
+            e->d += d;
+            return TOCSIN_OK;
+        }
+    }
+    if ((p = grow(t->c, &t->capc, t->nc + 1, sizeof(*t->c), 16)) == NULL)
+        return TOCSIN_ENOMEM;
+    t->c = p;
+    e = &t->c[t->nc++];
+    snprintf(e->brand, sizeof(e->brand), "%s", brand);
+    e->kind = kind;
+    e->state = state;
+    e->d = d;
+    return TOCSIN_OK;
+}
+
+static int
+tally_domain(struct tally *t, const char *domain, int state, int64_t d)
+{
+    struct tally_domain *e;
+    size_t i;
+    void *p;
+
+    if (domain == NULL || domain[0] == '\0')
+        return TOCSIN_OK;
+    for (i = 0; i < t->nd; i++) {
+        e = &t->dm[i];
+        if (e->state == state && strcmp(e->domain, domain) == 0) {
+            e->d += d;
+            return TOCSIN_OK;
+        }
+    }
+    if ((p = grow(t->dm, &t->capd, t->nd + 1, sizeof(*t->dm), 16)) == NULL)
+        return TOCSIN_ENOMEM;
+    t->dm = p;
+    e = &t->dm[t->nd++];
+    snprintf(e->domain, sizeof(e->domain), "%s", domain);
+    e->state = state;
+    e->d = d;
+    return TOCSIN_OK;
+}
+
+/* A message of brand and kind (and recipient domain, or NULL) moves from
+ * state `from` (-1: new) to `to`, with domain_to once it is known. */
+static int
+tally_move(struct tally *t, const char *brand, int kind, const char *domain,
+           const char *domain_to, int from, int to)
+{
+    int rc = TOCSIN_OK;
+
+    if (from == to && (domain_to == NULL || domain == domain_to ||
+                       (domain != NULL && strcmp(domain, domain_to) == 0)))
+        return TOCSIN_OK;
+    if (from >= 0 && ((rc = tally_count(t, brand, kind, from, -1)) != 0 ||
+                      (rc = tally_domain(t, domain, from, -1)) != 0))
+        return rc;
+    if ((rc = tally_count(t, brand, kind, to, 1)) != 0 ||
+        (rc = tally_domain(t, domain_to != NULL ? domain_to : domain, to,
+                           1)) != 0)
+        return rc;
+    if (from != to) {
+        t->sent += to == STORE_MSG_IN_FLIGHT;
+        t->accepted += to == STORE_MSG_ACCEPTED;
+        t->failed += to == STORE_MSG_FAILED;
+    }
+    return TOCSIN_OK;
+}
+
+/* Run statement k (prepared from sql on first use) with the text a and
+ * the integers b, c, d bound to ?1..?4 (b < 0: ?2 is not bound). */
+static int
+tally_stmt(struct store *s, enum store_stmt k, const char *sql, const char *a,
+           int64_t b, int64_t c, int64_t d)
 {
     sqlite3_stmt *st;
     int rc;
 
-    if (delta == 0)
-        return TOCSIN_OK;
-    if ((rc = store_prepare(s, &s->stmt[STORE_MSG_COUNT_ADD],
-                            "INSERT INTO message_counts(state, n)"
-                            " VALUES (?1, ?2) ON CONFLICT(state)"
-                            " DO UPDATE SET n = n + excluded.n")) != TOCSIN_OK)
+    if ((rc = store_prepare(s, &s->stmt[k], sql)) != TOCSIN_OK)
         return rc;
-    st = s->stmt[STORE_MSG_COUNT_ADD];
-    if (sqlite3_bind_int(st, 1, state) != SQLITE_OK ||
-        sqlite3_bind_int64(st, 2, delta) != SQLITE_OK ||
+    st = s->stmt[k];
+    if (sqlite3_bind_text(st, 1, a, -1, SQLITE_STATIC) != SQLITE_OK ||
+        (b >= 0 && sqlite3_bind_int64(st, 2, b) != SQLITE_OK) ||
+        sqlite3_bind_int64(st, 3, c) != SQLITE_OK ||
+        sqlite3_bind_int64(st, 4, d) != SQLITE_OK ||
         sqlite3_step(st) != SQLITE_DONE)
         rc = store_fail(s, TOCSIN_EDB);
     store_done(st);
     return rc;
+}
+
+/* Write t's changes; the minute counts under minute ("YYYY-MM-DDTHH:MM",
+ * or NULL for none). */
+static int
+tally_write(struct store *s, const struct tally *t, const char *minute)
+{
+    size_t i;
+    int rc = TOCSIN_OK;
+
+    for (i = 0; i < t->nc && rc == TOCSIN_OK; i++)
+        if (t->c[i].d != 0)
+            rc = tally_stmt(s, STORE_MSG_COUNT_ADD,
+                            "INSERT INTO message_counts(brand, kind, state,"
+                            " n) VALUES (?1, ?2, ?3, ?4)"
+                            " ON CONFLICT(brand, kind, state)"
+                            " DO UPDATE SET n = n + excluded.n",
+                            t->c[i].brand, t->c[i].kind, t->c[i].state,
+                            t->c[i].d);
+    for (i = 0; i < t->nd && rc == TOCSIN_OK; i++)
+        if (t->dm[i].d != 0)
+            rc = tally_stmt(s, STORE_MSG_DOMAIN_ADD,
+                            "INSERT INTO message_domains(domain, state, n)"
+                            " VALUES (?1, ?3, ?4) ON CONFLICT(domain, state)"
+                            " DO UPDATE SET n = n + excluded.n",
+                            t->dm[i].domain, -1, t->dm[i].state, t->dm[i].d);
+    if (rc == TOCSIN_OK && minute != NULL &&
+        t->sent + t->accepted + t->failed > 0)
+        rc = tally_stmt(s, STORE_MSG_MINUTE_ADD,
+                        "INSERT INTO message_minutes(minute, sent, accepted,"
+                        " failed) VALUES (?1, ?2, ?3, ?4)"
+                        " ON CONFLICT(minute) DO UPDATE SET"
+                        " sent = sent + excluded.sent,"
+                        " accepted = accepted + excluded.accepted,"
+                        " failed = failed + excluded.failed",
+                        minute, t->sent, t->accepted, t->failed);
+    return rc;
+}
+
+static void
+tally_free(struct tally *t)
+{
+    free(t->c);
+    free(t->dm);
 }
 
 /* store_msg_queue()'s INSERT: the exposures (not queued yet), numbered in
@@ -119,7 +271,7 @@ store_msg_queue(struct store *s, uint32_t channel, uint32_t skip_flags,
 {
     struct store_vfill f = {vfn, ctx};
     sqlite3_stmt *st = NULL;
-    uint64_t base = 0, had = 0;
+    uint64_t base = 0, had = 0, brands = 0;
     char sql[512];
     int rc;
 
@@ -153,8 +305,19 @@ store_msg_queue(struct store *s, uint32_t channel, uint32_t skip_flags,
             sqlite3_bind_int64(st, 2, skip_flags) == SQLITE_OK &&
             sqlite3_bind_int64(st, 3, (sqlite3_int64)base) == SQLITE_OK,
         added);
-    if (rc == TOCSIN_OK)
-        rc = store_msg_count_add(s, STORE_MSG_QUEUED, (int64_t)*added);
+    /* the new ones, per brand, into the counts */
+    if (rc == TOCSIN_OK && *added > 0)
+        rc = store_msg_step(
+            s, &st,
+            sqlite3_prepare_v2(
+                s->db,
+                "INSERT INTO message_counts(brand, kind, state, n)"
+                " SELECT brand, 0, 0, count(*) FROM messages WHERE id > ?1"
+                " GROUP BY brand ON CONFLICT(brand, kind, state)"
+                " DO UPDATE SET n = n + excluded.n",
+                -1, &st, NULL) == SQLITE_OK &&
+                sqlite3_bind_int64(st, 1, (sqlite3_int64)base) == SQLITE_OK,
+            &brands);
     /* as migration 6 made them */
     if (rc == TOCSIN_OK && had == 0)
         rc = store_exec(s, "CREATE UNIQUE INDEX IF NOT EXISTS messages_notice"
@@ -170,21 +333,37 @@ out:
 int
 store_msg_move(struct store *s, int from, int to, uint64_t *n)
 {
+    struct tally t = {0};
     sqlite3_stmt *st = NULL;
-    int rc;
+    int step = SQLITE_DONE, rc = TOCSIN_OK;
 
     *n = 0;
-    rc = store_msg_step(
-        s, &st,
-        sqlite3_prepare_v2(s->db,
-                           "UPDATE messages SET state = ?2 WHERE state = ?1",
-                           -1, &st, NULL) == SQLITE_OK &&
-            sqlite3_bind_int(st, 1, from) == SQLITE_OK &&
-            sqlite3_bind_int(st, 2, to) == SQLITE_OK,
-        n);
-    if (rc == TOCSIN_OK && *n > 0 &&
-        (rc = store_msg_count_add(s, from, -(int64_t)*n)) == TOCSIN_OK)
-        rc = store_msg_count_add(s, to, (int64_t)*n);
+    if (sqlite3_prepare_v2(s->db,
+                           "UPDATE messages SET state = ?2 WHERE state = ?1"
+                           " RETURNING brand, kind, domain",
+                           -1, &st, NULL) != SQLITE_OK ||
+        sqlite3_bind_int(st, 1, from) != SQLITE_OK ||
+        sqlite3_bind_int(st, 2, to) != SQLITE_OK) {
+        rc = store_fail(s, TOCSIN_EDB);
+        goto out;
+    }
+    while (rc == TOCSIN_OK && (step = sqlite3_step(st)) == SQLITE_ROW) {
+        (*n)++;
+        rc = tally_move(&t, (const char *)sqlite3_column_text(st, 0),
+                        sqlite3_column_int(st, 1),
+                        (const char *)sqlite3_column_text(st, 2), NULL, from,
+                        to);
+    }
+    if (rc == TOCSIN_OK && step != SQLITE_DONE)
+        rc = store_fail(s, TOCSIN_EDB);
+    sqlite3_finalize(st);
+    st = NULL;
+    /* a move is not an event of any minute */
+    if (rc == TOCSIN_OK)
+        rc = tally_write(s, &t, NULL);
+out:
+    sqlite3_finalize(st);
+    tally_free(&t);
     return rc;
 }
 
@@ -213,8 +392,13 @@ store_msg_answer(struct store *s, int64_t person_id, const char *brand,
                 SQLITE_OK,
         &n);
     if (rc == TOCSIN_OK) {
+        struct tally t = {0};
+
         *id = sqlite3_last_insert_rowid(s->db);
-        rc = store_msg_count_add(s, STORE_MSG_QUEUED, 1);
+        if ((rc = tally_move(&t, brand, STORE_MSG_ANSWER, NULL, NULL, -1,
+                             STORE_MSG_QUEUED)) == TOCSIN_OK)
+            rc = tally_write(s, &t, NULL);
+        tally_free(&t);
     }
     return rc;
 }
@@ -374,42 +558,42 @@ store_msg_update_stmt(struct store *s, int vcode, sqlite3_stmt **st)
 int
 store_msg_update(struct store *s, const struct store_msg_update *u, size_t n)
 {
+    struct tally tl = {0};
     sqlite3_stmt *st;
-    int64_t delta[STORE_MSG_NSTATES] = {0};
-    char now[32];
+    char now[32], minute[20];
     struct tm tm;
     time_t t = time(NULL);
     size_t i;
-    int rc, k, old;
+    int rc, k;
 
     /* the time once for the group, as STORE_NOW writes it */
     gmtime_r(&t, &tm);
     strftime(now, sizeof(now), "%Y-%m-%dT%H:%M:%SZ", &tm);
+    snprintf(minute, sizeof(minute), "%.16s", now);
     if ((rc = store_prepare(s, &s->stmt[STORE_MSG_STATE],
-                            "SELECT state FROM messages WHERE id = ?1")) !=
-        TOCSIN_OK)
+                            "SELECT state, brand, kind, domain FROM messages"
+                            " WHERE id = ?1")) != TOCSIN_OK)
         return rc;
     for (i = 0; i < n; i++) {
         const struct store_msg_update *x = &u[i];
 
-        /* the state it leaves, for the counts */
+        /* what it leaves, for the summaries */
         st = s->stmt[STORE_MSG_STATE];
         if (sqlite3_bind_int64(st, 1, x->id) != SQLITE_OK ||
             ((k = sqlite3_step(st)) != SQLITE_ROW && k != SQLITE_DONE)) {
             rc = store_fail(s, TOCSIN_EDB);
             store_done(st);
-            return rc;
+            goto out;
         }
-        old = k == SQLITE_ROW ? sqlite3_column_int(st, 0) : -1;
+        if (k == SQLITE_ROW)
+            rc = tally_move(&tl, (const char *)sqlite3_column_text(st, 1),
+                            sqlite3_column_int(st, 2),
+                            (const char *)sqlite3_column_text(st, 3),
+                            x->domain, sqlite3_column_int(st, 0), x->state);
         store_done(st);
-        if (old >= 0 && old < STORE_MSG_NSTATES && x->state >= 0 &&
-            x->state < STORE_MSG_NSTATES) {
-            delta[old]--;
-            delta[x->state]++;
-        }
-        if ((rc = store_msg_update_stmt(s, x->vcode != NULL, &st)) !=
-            TOCSIN_OK)
-            return rc;
+        if (rc != TOCSIN_OK || (rc = store_msg_update_stmt(s, x->vcode != NULL,
+                                                           &st)) != TOCSIN_OK)
+            goto out;
         if (sqlite3_bind_int64(st, 1, x->id) != SQLITE_OK ||
             sqlite3_bind_int(st, 2, x->state) != SQLITE_OK ||
             sqlite3_bind_int64(st, 3, x->attempts) != SQLITE_OK ||
@@ -436,14 +620,14 @@ store_msg_update(struct store *s, const struct store_msg_update *u, size_t n)
             sqlite3_step(st) != SQLITE_DONE) {
             rc = store_fail(s, TOCSIN_EDB);
             store_done(st);
-            return rc;
+            goto out;
         }
         store_done(st);
     }
-    for (k = 0; k < STORE_MSG_NSTATES; k++)
-        if ((rc = store_msg_count_add(s, k, delta[k])) != TOCSIN_OK)
-            return rc;
-    return TOCSIN_OK;
+    rc = tally_write(s, &tl, minute);
+out:
+    tally_free(&tl);
+    return rc;
 }
 
 int
@@ -453,8 +637,10 @@ store_msg_counts(struct store *s, uint64_t *counts)
     int step, rc = TOCSIN_OK;
 
     memset(counts, 0, STORE_MSG_NSTATES * sizeof(*counts));
-    if (sqlite3_prepare_v2(s->db, "SELECT state, n FROM message_counts", -1,
-                           &st, NULL) != SQLITE_OK)
+    if (sqlite3_prepare_v2(s->db,
+                           "SELECT state, sum(n) FROM message_counts"
+                           " GROUP BY state",
+                           -1, &st, NULL) != SQLITE_OK)
         return store_fail(s, TOCSIN_EDB);
     while ((step = sqlite3_step(st)) == SQLITE_ROW) {
         int k = sqlite3_column_int(st, 0);

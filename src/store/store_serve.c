@@ -303,8 +303,9 @@ store_serve_by_brand(struct store_serve *q,
     int step, rc;
 
     if ((rc = sq_query(q,
-                       "SELECT brand, kind, state, count(*) FROM messages"
-                       " GROUP BY brand, kind, state",
+                       /* kept by the journal (migration 7) */
+                       "SELECT brand, kind, state, n FROM message_counts"
+                       " WHERE n <> 0 ORDER BY brand, kind, state",
                        0, 0, &st)) != TOCSIN_OK)
         return rc;
     while ((step = sqlite3_step(st)) == SQLITE_ROW) {
@@ -337,10 +338,11 @@ store_serve_domains(struct store_serve *q, size_t max,
         return TOCSIN_EINVAL;
     if ((rc = sq_query(
              q,
-             "SELECT domain, sum(state = 0), sum(state = 1), sum(state = 2),"
-             " sum(state = 3), sum(state = 4), sum(state = 5) FROM messages"
-             " WHERE domain IS NOT NULL GROUP BY domain"
-             " ORDER BY count(*) DESC, domain LIMIT ?1",
+             "SELECT domain, sum((state = 0) * n), sum((state = 1) * n),"
+             " sum((state = 2) * n), sum((state = 3) * n),"
+             " sum((state = 4) * n), sum((state = 5) * n)"
+             " FROM message_domains GROUP BY domain HAVING sum(n) > 0"
+             " ORDER BY sum(n) DESC, domain LIMIT ?1",
              1, (int64_t)max, &st)) != TOCSIN_OK)
         return rc;
     while ((step = sqlite3_step(st)) == SQLITE_ROW) {
@@ -373,16 +375,11 @@ store_serve_minutes(struct store_serve *q, int minutes,
      * activity (ISO text compares like the times it holds). */
     if ((rc = sq_query(
              q,
-             "WITH last(t) AS (SELECT max(coalesce(max(sent_at), ''),"
-             " coalesce(max(done_at), '')) FROM messages),"
+             "WITH last(t) AS (SELECT max(minute) FROM message_minutes),"
              " first(m) AS (SELECT strftime('%Y-%m-%dT%H:%M', t,"
-             " printf('-%d minutes', ?1 - 1)) FROM last WHERE t <> '')"
-             " SELECT x, sum(s), sum(a), sum(f) FROM ("
-             "  SELECT substr(sent_at, 1, 16) AS x, 1 AS s, 0 AS a, 0 AS f"
-             "  FROM messages, first WHERE sent_at >= m"
-             "  UNION ALL SELECT substr(done_at, 1, 16), 0, state = 2,"
-             "  state = 4 FROM messages, first WHERE done_at >= m)"
-             " GROUP BY x ORDER BY x",
+             " printf('-%d minutes', ?1 - 1)) FROM last WHERE t IS NOT NULL)"
+             " SELECT minute, sent, accepted, failed FROM message_minutes,"
+             " first WHERE minute >= m ORDER BY minute",
              1, minutes, &st)) != TOCSIN_OK)
         return rc;
     while ((step = sqlite3_step(st)) == SQLITE_ROW) {

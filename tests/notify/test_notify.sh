@@ -28,8 +28,8 @@ json_get() {
         python3 -c "import json,sys; print(json.load(sys.stdin)['$2'])"
 }
 
-# counts_agree CASE: status's counts (kept beside the journal) are those of
-# the messages themselves
+# counts_agree CASE: status's counts, and the counts per brand and per
+# domain (kept beside the journal), are those of the messages themselves
 counts_agree() {
     "$tocsin" status --case "$1" --json | python3 -c '
 import json, sqlite3, sys
@@ -37,8 +37,16 @@ names = ["queued", "in_flight", "accepted", "deferred", "failed", "uncertain"]
 got = json.load(sys.stdin)
 db = sqlite3.connect("file:" + sys.argv[1] + "/case.db?mode=ro", uri=True)
 have = dict(db.execute("SELECT state, count(*) FROM messages GROUP BY state"))
-sys.exit(0 if all(got[n] == have.get(i, 0) for i, n in enumerate(names))
-         else 1)' "$1"
+q = lambda sql: sorted(db.execute(sql).fetchall())
+ok = all(got[n] == have.get(i, 0) for i, n in enumerate(names))
+ok = ok and q("SELECT brand, kind, state, n FROM message_counts"
+              " WHERE n <> 0") == q("SELECT brand, kind, state, count(*)"
+              " FROM messages GROUP BY brand, kind, state")
+ok = ok and q("SELECT domain, state, n FROM message_domains"
+              " WHERE n <> 0") == q("SELECT domain, state, count(*)"
+              " FROM messages WHERE domain IS NOT NULL AND domain <> \x27\x27"
+              " GROUP BY domain, state")
+sys.exit(0 if ok else 1)' "$1"
 }
 
 "$tocsin" synth --persons 1500 --out "$tmp/s" >/dev/null 2>&1 &&
@@ -147,7 +155,7 @@ for wait in 0.3 0.7 0.5 1.1; do
 done
 check "kill -9 $kills times: notify reports exactly the messages in flight" \
     test "$kills" -ge 3 -a "$uncertain" -ge 0
-check "after every kill the counts of status are those of the messages" \
+check "after every kill the counts (status, brands, domains) are those of the messages" \
     test "$agree" -eq 4
 "$tocsin" notify --case "$tmp/k" >"$tmp/o" 2>&1
 acc=$(json_get "$tmp/k" accepted)
