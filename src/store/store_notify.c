@@ -82,76 +82,48 @@ store_msg_step(struct store *s, sqlite3_stmt **st, int ok, uint64_t *changes)
  * accepted and failed per minute). The changes of a group are gathered in
  * a tally and written once, in the caller's transaction.
  */
-struct tally_count {
-    char brand[LIMIT_BRAND_NAME + 1];
-    int kind, state;
+/* One summary's changes: by a text key (brand or domain) and two numbers
+ * (kind and state, or 0 and state). */
+struct tally_entry {
+    char key[LIMIT_EMAIL_DOMAIN + 1];
+    int a, b;
     int64_t d;
 };
 
-struct tally_domain {
-    char domain[LIMIT_EMAIL_DOMAIN + 1];
-    int state;
-    int64_t d;
+struct tally_list {
+    struct tally_entry *v;
+    size_t n, cap;
 };
 
 struct tally {
-    struct tally_count *c;
-    size_t nc, capc;
-    struct tally_domain *dm;
-    size_t nd, capd;
+    struct tally_list counts;       /* brand, kind, state */
+    struct tally_list domains;      /* domain, 0, state */
     int64_t sent, accepted, failed; /* of the minute written with it */
 };
 
 static int
-tally_count(struct tally *t, const char *brand, int kind, int state, int64_t d)
+tally_add(struct tally_list *l, const char *key, int a, int b, int64_t d)
 {
-    struct tally_count *e;
+    struct tally_entry *e;
     size_t i;
     void *p;
 
-    if (brand == NULL)
+    if (key == NULL || key[0] == '\0')
         return TOCSIN_OK;
-    for (i = 0; i < t->nc; i++) {
-        e = &t->c[i];
-        if (e->kind == kind && e->state == state &&
-            strcmp(e->brand, brand) == 0) {
+    for (i = 0; i < l->n; i++) {
+        e = &l->v[i];
+        if (e->a == a && e->b == b && strcmp(e->key, key) == 0) {
             e->d += d;
             return TOCSIN_OK;
         }
     }
-    if ((p = grow(t->c, &t->capc, t->nc + 1, sizeof(*t->c), 16)) == NULL)
+    if ((p = grow(l->v, &l->cap, l->n + 1, sizeof(*l->v), 16)) == NULL)
         return TOCSIN_ENOMEM;
-    t->c = p;
-    e = &t->c[t->nc++];
-    snprintf(e->brand, sizeof(e->brand), "%s", brand);
-    e->kind = kind;
-    e->state = state;
-    e->d = d;
-    return TOCSIN_OK;
-}
-
-static int
-tally_domain(struct tally *t, const char *domain, int state, int64_t d)
-{
-    struct tally_domain *e;
-    size_t i;
-    void *p;
-
-    if (domain == NULL || domain[0] == '\0')
-        return TOCSIN_OK;
-    for (i = 0; i < t->nd; i++) {
-        e = &t->dm[i];
-        if (e->state == state && strcmp(e->domain, domain) == 0) {
-            e->d += d;
-            return TOCSIN_OK;
-        }
-    }
-    if ((p = grow(t->dm, &t->capd, t->nd + 1, sizeof(*t->dm), 16)) == NULL)
-        return TOCSIN_ENOMEM;
-    t->dm = p;
-    e = &t->dm[t->nd++];
-    snprintf(e->domain, sizeof(e->domain), "%s", domain);
-    e->state = state;
+    l->v = p;
+    e = &l->v[l->n++];
+    snprintf(e->key, sizeof(e->key), "%s", key);
+    e->a = a;
+    e->b = b;
     e->d = d;
     return TOCSIN_OK;
 }
@@ -167,12 +139,13 @@ tally_move(struct tally *t, const char *brand, int kind, const char *domain,
     if (from == to && (domain_to == NULL || domain == domain_to ||
                        (domain != NULL && strcmp(domain, domain_to) == 0)))
         return TOCSIN_OK;
-    if (from >= 0 && ((rc = tally_count(t, brand, kind, from, -1)) != 0 ||
-                      (rc = tally_domain(t, domain, from, -1)) != 0))
+    if (from >= 0 &&
+        ((rc = tally_add(&t->counts, brand, kind, from, -1)) != 0 ||
+         (rc = tally_add(&t->domains, domain, 0, from, -1)) != 0))
         return rc;
-    if ((rc = tally_count(t, brand, kind, to, 1)) != 0 ||
-        (rc = tally_domain(t, domain_to != NULL ? domain_to : domain, to,
-                           1)) != 0)
+    if ((rc = tally_add(&t->counts, brand, kind, to, 1)) != 0 ||
+        (rc = tally_add(&t->domains, domain_to != NULL ? domain_to : domain, 0,
+                        to, 1)) != 0)
         return rc;
     if (from != to) {
         t->sent += to == STORE_MSG_IN_FLIGHT;
@@ -212,22 +185,23 @@ tally_write(struct store *s, const struct tally *t, const char *minute)
     size_t i;
     int rc = TOCSIN_OK;
 
-    for (i = 0; i < t->nc && rc == TOCSIN_OK; i++)
-        if (t->c[i].d != 0)
+    for (i = 0; i < t->counts.n && rc == TOCSIN_OK; i++)
+        if (t->counts.v[i].d != 0)
             rc = tally_stmt(s, STORE_MSG_COUNT_ADD,
                             "INSERT INTO message_counts(brand, kind, state,"
                             " n) VALUES (?1, ?2, ?3, ?4)"
                             " ON CONFLICT(brand, kind, state)"
                             " DO UPDATE SET n = n + excluded.n",
-                            t->c[i].brand, t->c[i].kind, t->c[i].state,
-                            t->c[i].d);
-    for (i = 0; i < t->nd && rc == TOCSIN_OK; i++)
-        if (t->dm[i].d != 0)
+                            t->counts.v[i].key, t->counts.v[i].a,
+                            t->counts.v[i].b, t->counts.v[i].d);
+    for (i = 0; i < t->domains.n && rc == TOCSIN_OK; i++)
+        if (t->domains.v[i].d != 0)
             rc = tally_stmt(s, STORE_MSG_DOMAIN_ADD,
                             "INSERT INTO message_domains(domain, state, n)"
                             " VALUES (?1, ?3, ?4) ON CONFLICT(domain, state)"
                             " DO UPDATE SET n = n + excluded.n",
-                            t->dm[i].domain, -1, t->dm[i].state, t->dm[i].d);
+                            t->domains.v[i].key, -1, t->domains.v[i].b,
+                            t->domains.v[i].d);
     if (rc == TOCSIN_OK && minute != NULL &&
         t->sent + t->accepted + t->failed > 0)
         rc = tally_stmt(s, STORE_MSG_MINUTE_ADD,
@@ -244,8 +218,8 @@ tally_write(struct store *s, const struct tally *t, const char *minute)
 static void
 tally_free(struct tally *t)
 {
-    free(t->c);
-    free(t->dm);
+    free(t->counts.v);
+    free(t->domains.v);
 }
 
 /* store_msg_queue()'s INSERT: the exposures (not queued yet), numbered in
