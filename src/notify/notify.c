@@ -811,6 +811,31 @@ notify_progress_note(struct notify_ctx *x)
 }
 
 /* Commit n updates in one transaction. */
+/* Begin a write transaction on the case. Another process may write it for
+ * a while (the web service indexing millions of records at its start):
+ * notify waits for it rather than stop, up to NOTIFY_BUSY_MAX seconds. */
+static int
+notify_begin(struct store *s)
+{
+    double t0 = 0;
+    int rc;
+
+    while ((rc = store_begin(s)) == TOCSIN_EBUSY) {
+        if (t0 == 0) {
+            t0 = clock_now();
+            log_warn("notify: another process is writing the case: notify "
+                     "waits for it (up to %d s)",
+                     NOTIFY_BUSY_MAX);
+        } else if (clock_now() - t0 > NOTIFY_BUSY_MAX) {
+            return rc;
+        }
+    }
+    if (rc == TOCSIN_OK && t0 != 0)
+        log_info("notify: the case is free again after %.0f s",
+                 clock_now() - t0);
+    return rc;
+}
+
 int
 notify_journal(struct store *s, const struct store_msg_update *u, size_t n)
 {
@@ -818,7 +843,7 @@ notify_journal(struct store *s, const struct store_msg_update *u, size_t n)
 
     if (n == 0)
         return TOCSIN_OK;
-    if ((rc = store_begin(s)) != TOCSIN_OK)
+    if ((rc = notify_begin(s)) != TOCSIN_OK)
         return rc;
     if ((rc = store_msg_update(s, u, n)) != TOCSIN_OK) {
         store_rollback(s);
@@ -1003,7 +1028,7 @@ notify_run(struct casedir *c, const struct notify_options *o,
         goto out;
 
     /* the journal: new messages; what a dead sender left in flight */
-    if ((rc = store_begin(x.s)) != TOCSIN_OK ||
+    if ((rc = notify_begin(x.s)) != TOCSIN_OK ||
         (!o->answers_only &&
          (rc = store_msg_queue(x.s, ASSESS_EMAIL, ASSESS_F_PERSONAL,
                                notify_vcode_fn, &x, &res->queued_new)) !=

@@ -20,6 +20,7 @@
 
 #define NOTIFY_LANGS     2   /* nl, en */
 #define NOTIFY_BATCH     256 /* messages per journal commit */
+#define NOTIFY_BUSY_MAX  600 /* seconds the journal waits for a writer */
 #define NOTIFY_MSGID_MAX (LIMIT_MIME_ID_LOCAL + LIMIT_EMAIL_DOMAIN + 2)
 
 /* The compiled templates of one brand and language. */

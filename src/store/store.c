@@ -547,10 +547,13 @@ store_begin(struct store *s)
     if (s->in_tx)
         return store_fail_text(s, TOCSIN_EINVAL, "transaction already open");
     /* A writer takes its lock up front (no deadlock on upgrade); a reader
-     * gets a consistent snapshot. */
+     * gets a consistent snapshot. Another writer that kept the lock past
+     * the busy timeout: TOCSIN_EBUSY, the caller may try again. */
     rc = store_exec(s, s->readonly ? "BEGIN" : "BEGIN IMMEDIATE");
     if (rc == TOCSIN_OK)
         s->in_tx = 1;
+    else if ((sqlite3_errcode(s->db) & 0xff) == SQLITE_BUSY)
+        rc = TOCSIN_EBUSY;
     return rc;
 }
 

@@ -44,7 +44,8 @@ TOCSIN_MUST_CHECK int store_migrate(struct store *s);
 int store_schema_version(struct store *s);
 int store_schema_latest(void);
 
-/* Transactions (not nested). */
+/* Transactions (not nested). store_begin() waits LIMIT_STORE_BUSY_MS for
+ * another writer, then fails with TOCSIN_EBUSY. */
 TOCSIN_MUST_CHECK int store_begin(struct store *s);
 TOCSIN_MUST_CHECK int store_commit(struct store *s);
 void store_rollback(struct store *s);

@@ -9,7 +9,7 @@ tocsin=$1
 root=${TOCSIN_SOURCE_ROOT:-.}
 . "$root/tests/tap.sh"
 
-echo "1..28"
+echo "1..29"
 
 # expected N CASE: the messages assess asks for (channel e-mail, no
 # personal contact), from the case database
@@ -170,6 +170,25 @@ check "--resend-uncertain: all $want accepted, one file each ($files)" \
 leftover=$(find "$tmp/k/maildir/tmp" -type f | wc -l)
 check "and messages are complete: at most the killed ones left in tmp/" \
     test "$leftover" -le "$kills"
+# Another process keeps the case's write lock past the busy timeout (10 s)
+# while notify sends: the journal waits for it instead of failing the run.
+"$tocsin" init "$tmp/b" >/dev/null &&
+    "$tocsin" run --case "$tmp/b" "$tmp/s/export.csv" >/dev/null 2>&1
+"$tocsin" notify --case "$tmp/b" --rate 300 >"$tmp/ob" 2>&1 &
+pid=$!
+sleep 1
+python3 - "$tmp/b/case.db" <<'EOF6'
+import sqlite3, sys, time
+db = sqlite3.connect(sys.argv[1], isolation_level=None, timeout=30)
+db.execute("BEGIN IMMEDIATE")
+time.sleep(13)
+db.execute("COMMIT")
+EOF6
+wait "$pid"
+rc=$?
+check "a writer holds the case 13 s: notify waits for it and sends all" \
+    test "$rc" -eq 0 -a "$(json_get "$tmp/b" accepted)" -eq "$want" -a \
+    "$(grep -c 'waits for it' "$tmp/ob")" -eq 1
 # Over SMTP into Postfix's smtp-sink: the same people, each exactly once.
 sink=$(command -v smtp-sink || echo /usr/sbin/smtp-sink)
 if [ -x "$sink" ]; then
