@@ -178,11 +178,6 @@ serve_open(const char *dir, const struct serve_options *o, struct serve **out,
         sv->have_smtp = 1;
     }
 
-    /* the lookup side: indexes to find records by hash (made once) */
-    if (store_ingest_indexes(casedir_store(sv->wc)) != TOCSIN_OK)
-        log_warn("serve: cannot index the records (%s): lookups will be "
-                 "slow",
-                 store_errmsg(casedir_store(sv->wc)));
     if ((rc = store_serve_open(casedir_store(sv->wc), &sv->wq)) != TOCSIN_OK ||
         (rc = store_serve_open(casedir_store(sv->dc), &sv->dq)) != TOCSIN_OK)
         goto fail;

@@ -663,6 +663,15 @@ serve_worker(void *arg)
     uint64_t answers;
     int rc;
 
+    /* The lookup side's indexes, to find records by hash: made once, here
+     * rather than before listening, since on millions of records they
+     * take a minute; verification is up at once, and the lookups that
+     * come meanwhile wait in the queue (their page does not depend on
+     * them). */
+    if (store_ingest_indexes(casedir_store(sv->wc)) != TOCSIN_OK)
+        log_warn("serve: cannot index the records (%s): lookups will be "
+                 "slow",
+                 store_errmsg(casedir_store(sv->wc)));
     while (serve_dequeue(sv, &l, 1)) {
         answers = 0;
         rc = serve_lookup_one(sv, &l, &answers);
