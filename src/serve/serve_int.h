@@ -113,6 +113,7 @@ struct serve {
     int deliver_now; /* the worker queued answers */
     volatile int stop;
     int threads_up;
+    atomic_int indexing; /* the worker builds the record indexes */
     pthread_t worker, delivery;
     struct casedir *wc; /* writable: the worker's */
     struct store_serve *wq;

@@ -668,10 +668,12 @@ serve_worker(void *arg)
      * take a minute; verification is up at once, and the lookups that
      * come meanwhile wait in the queue (their page does not depend on
      * them). */
-    if (store_ingest_indexes(casedir_store(sv->wc)) != TOCSIN_OK)
+    atomic_store(&sv->indexing, 1);
+    if (store_ingest_indexes(casedir_store(sv->wc)) != TOCSIN_OK && !sv->stop)
         log_warn("serve: cannot index the records (%s): lookups will be "
                  "slow",
                  store_errmsg(casedir_store(sv->wc)));
+    atomic_store(&sv->indexing, 0);
     while (serve_dequeue(sv, &l, 1)) {
         answers = 0;
         rc = serve_lookup_one(sv, &l, &answers);
@@ -744,6 +746,10 @@ serve_lookup_stop(struct serve *sv)
     pthread_cond_broadcast(&sv->qcond);
     pthread_cond_broadcast(&sv->dcond);
     pthread_mutex_unlock(&sv->qlock);
+    /* an index build of a minute would hold the stop up: it is made
+     * again at the next start */
+    if (atomic_load(&sv->indexing))
+        store_interrupt(casedir_store(sv->wc));
     pthread_join(sv->worker, NULL);
     pthread_join(sv->delivery, NULL);
     sv->threads_up = 0;

@@ -525,6 +525,13 @@ fail:
 }
 
 void
+store_interrupt(struct store *s)
+{
+    if (s != NULL && s->db != NULL)
+        sqlite3_interrupt(s->db);
+}
+
+void
 store_close(struct store *s)
 {
     int i;

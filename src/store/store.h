@@ -36,6 +36,10 @@ TOCSIN_MUST_CHECK int store_open(const char *path, int flags,
                                  struct store **out);
 void store_close(struct store *s);
 
+/* Make the statement running on s, if any, stop soon with an error (any
+ * thread may call it; SQLite's sqlite3_interrupt()). */
+void store_interrupt(struct store *s);
+
 /* Bring the schema to the latest version; a no-op when it is there. */
 TOCSIN_MUST_CHECK int store_migrate(struct store *s);
 
