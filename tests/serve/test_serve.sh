@@ -34,7 +34,11 @@ notices=$(find "$tmp/c/maildir/new" -type f | wc -l)
     >"$tmp/serve.out" 2>"$tmp/serve.err" &
 pid=$!
 i=0
-while [ "$i" -lt 100 ] && [ "$(grep -c listening "$tmp/serve.out")" -lt 2 ]; do
+# serve.out appears once the background job has started: until then (a
+# while on a busy machine) it counts as no line yet
+while [ "$i" -lt 100 ]; do
+    lines=$(grep -c listening "$tmp/serve.out" 2>/dev/null)
+    [ "${lines:-0}" -lt 2 ] || break
     sleep 0.1
     i=$((i + 1))
 done
