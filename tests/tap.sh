@@ -1,13 +1,24 @@
 # tests/tap.sh - what the end-to-end shell tests share; source it after
 # setting root (the source tree):  . "$root/tests/tap.sh"
-# Gives a scratch directory $tmp (removed at exit), the counters $n (tests
+# Gives a scratch directory $tmp (removed at exit), stop_server for a
+# background server in $server_pid (stopped at exit), the counters $n (tests
 # so far) and $fail (1 once one failed), and the TAP lines:
 #   ok DESCRIPTION, notok DESCRIPTION
 #   check DESCRIPTION COMMAND...: ok when COMMAND succeeds, else not ok
 #     with its output as diagnostics (the first 40 lines).
 #   skip COUNT WHY: COUNT tests skipped (a peer that is not installed).
 tmp=$(mktemp -d) || exit 1
-trap 'rm -rf "$tmp"' EXIT INT TERM
+# A server the test runs in the background: its process id in
+# $server_pid; stop_server stops it (and at exit).
+server_pid=
+stop_server() {
+    if [ -n "$server_pid" ]; then
+        kill "$server_pid" 2>/dev/null
+        wait "$server_pid" 2>/dev/null
+        server_pid=
+    fi
+}
+trap 'stop_server; rm -rf "$tmp"' EXIT INT TERM
 n=0
 fail=0
 

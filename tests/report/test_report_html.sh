@@ -8,11 +8,7 @@
 # CHROMIUM: the browser (default: chromium on the PATH); skipped without.
 tocsin=$1
 root=${TOCSIN_SOURCE_ROOT:-.}
-chromium=${CHROMIUM:-$(command -v chromium 2>/dev/null)}
-if [ -z "$chromium" ] || [ ! -x "$chromium" ]; then
-    echo "1..0 # SKIP chromium not installed"
-    exit 0
-fi
+. "$root/tests/chromium.sh"
 . "$root/tests/tap.sh"
 
 # Seconds one Chromium run may take before it is killed.

@@ -13,15 +13,6 @@ root=${TOCSIN_SOURCE_ROOT:-.}
 
 echo "1..24"
 
-pid=
-stop_server() {
-    if [ -n "$pid" ]; then
-        kill "$pid" 2>/dev/null
-        wait "$pid" 2>/dev/null
-        pid=
-    fi
-}
-trap 'stop_server; rm -rf "$tmp"' EXIT INT TERM
 
 "$tocsin" synth --persons 400 --out "$tmp/s" >/dev/null 2>&1 &&
     "$tocsin" init "$tmp/c" >/dev/null &&
@@ -32,7 +23,7 @@ notices=$(find "$tmp/c/maildir/new" -type f | wc -l)
 
 "$tocsin" serve --case "$tmp/c" --listen 127.0.0.1:0 --listen '[::1]:0' \
     >"$tmp/serve.out" 2>"$tmp/serve.err" &
-pid=$!
+server_pid=$!
 i=0
 # serve.out appears once the background job has started: until then (a
 # while on a busy machine) it counts as no line yet
@@ -192,15 +183,15 @@ check "IPv6: the information page on [::1] ($c4)" sh -c "
     test '$c4' = 200 && grep -q 'Het datalek bij Odido' '$tmp/i6'"
 
 # Stop; the log names no address.
-kill -TERM "$pid"
+kill -TERM "$server_pid"
 i=0
-while [ "$i" -lt 50 ] && kill -0 "$pid" 2>/dev/null; do
+while [ "$i" -lt 50 ] && kill -0 "$server_pid" 2>/dev/null; do
     sleep 0.1
     i=$((i + 1))
 done
-wait "$pid"
+wait "$server_pid"
 st=$?
-pid=
+server_pid=
 check "SIGTERM stops serve cleanly (exit $st)" \
     sh -c "test $st -eq 0 && grep -q 'stopped' '$tmp/serve.out'"
 check "the log holds no looked-up address" \

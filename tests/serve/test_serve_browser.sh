@@ -16,11 +16,7 @@
 # CHROMIUM: the browser (default: chromium on the PATH); skipped without.
 tocsin=$1
 root=${TOCSIN_SOURCE_ROOT:-.}
-chromium=${CHROMIUM:-$(command -v chromium 2>/dev/null)}
-if [ -z "$chromium" ] || [ ! -x "$chromium" ]; then
-    echo "1..0 # SKIP chromium not installed"
-    exit 0
-fi
+. "$root/tests/chromium.sh"
 . "$root/tests/tap.sh"
 
 # Seconds one browser run (all its pages) may take before it is killed.
@@ -28,15 +24,6 @@ CHROME_TIMEOUT=90
 
 echo "1..34"
 
-pid=
-stop_server() {
-    if [ -n "$pid" ]; then
-        kill "$pid" 2>/dev/null
-        wait "$pid" 2>/dev/null
-        pid=
-    fi
-}
-trap 'stop_server; rm -rf "$tmp"' EXIT INT TERM
 
 # browser DIR STEPS: run the steps (JSON) in Chromium, results into DIR
 browser() {
@@ -82,7 +69,7 @@ ls "$tmp/c/maildir/new" >"$tmp/before"
 
 "$tocsin" serve --case "$tmp/c" --listen 127.0.0.1:0 \
     >"$tmp/serve.out" 2>"$tmp/serve.err" &
-pid=$!
+server_pid=$!
 i=0
 while [ "$i" -lt 100 ] && ! grep -q listening "$tmp/serve.out"; do
     sleep 0.1
@@ -337,10 +324,10 @@ check "the answer's code is genuine: an answer to the lookup, to $amask" \
 
 check "no chromium left running with the test's profiles" \
     test -z "$(ps -eo args 2>/dev/null | grep -F "$tmp/b" | grep -v grep)"
-kill -TERM "$pid"
-wait "$pid"
+kill -TERM "$server_pid"
+wait "$server_pid"
 st=$?
-pid=
+server_pid=
 check "SIGTERM stops serve cleanly (exit $st); the log names no address" \
     sh -c "test $st -eq 0 && grep -q stopped '$tmp/serve.out' &&
         ! grep -qF '$inaddr' '$tmp/serve.err' &&
