@@ -79,15 +79,7 @@ check "a pasted Message-ID header is ours, without the recipient" \
         ! grep -q recipient '$tmp/v4'"
 
 # Am I affected? An address in the data and one that is not.
-inaddr=$(python3 - "$tmp/s/export.csv" <<'EOF'
-import csv, re, sys
-for r in csv.DictReader(open(sys.argv[1], newline="", encoding="utf-8")):
-    e = r.get("email") or ""
-    if re.fullmatch(r"[a-z][a-z0-9.]*@[a-z0-9.-]+\.[a-z]+", e):
-        print(e)
-        break
-EOF
-)
+inaddr=$(python3 "$root/tests/serve/inaddr.py" "$tmp/s/export.csv")
 outaddr=nobody.at.all.$$@example.org
 curl -s -D "$tmp/h1" --data-urlencode "address=$inaddr" "$url/lookup" \
     >"$tmp/l1"

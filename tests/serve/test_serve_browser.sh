@@ -106,15 +106,7 @@ typo=$(printf '%s' "$code" | awk '{
 forged=$(python3 "$root/tests/serve/forge.py")
 
 # Am I affected? An address in the data and one that is not.
-inaddr=$(python3 - "$tmp/s/export.csv" <<'EOF'
-import csv, re, sys
-for r in csv.DictReader(open(sys.argv[1], newline="", encoding="utf-8")):
-    e = r.get("email") or ""
-    if re.fullmatch(r"[a-z][a-z0-9.]*@[a-z0-9.-]+\.[a-z]+", e):
-        print(e)
-        break
-EOF
-)
+inaddr=$(python3 "$root/tests/serve/inaddr.py" "$tmp/s/export.csv")
 outaddr=nobody.at.all.$$@example.org
 
 # The first browser run: every page. The forms are filled in by typing
