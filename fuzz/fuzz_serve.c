@@ -129,7 +129,7 @@ fz_make_case(const char *dir)
     struct store *s;
     struct seal *seal;
     struct buf why, subj;
-    uint64_t added;
+    struct store_queue q;
     int64_t sid;
 
     buf_init(&why, 4096);
@@ -171,7 +171,9 @@ fz_make_case(const char *dir)
     ex[1].contact_record = 0;
     fz_check(store_exposures_add(s, ex, 2) == 0);
     fz_check(store_meta_set(s, "assess", "{\"persons\":2}") == 0);
-    fz_check(store_msg_queue(s, 1, 0, NULL, NULL, &added) == 0 && added == 1);
+    memset(&q, 0, sizeof(q));
+    q.channel = 1; /* e-mail */
+    fz_check(store_msg_queue(s, &q, 0) == 0 && q.done && q.added == 1);
     seal_code_mac(casedir_seal(c), label, sizeof(label) - 1, mac);
     snprintf(msgid, sizeof(msgid), "%.16s.1@mail.odido.example", FUZZ_CASE_ID);
     vcode_value(mac, msgid, strlen(msgid), value);

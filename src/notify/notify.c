@@ -29,6 +29,7 @@
 #include "../util/limits.h"
 #include "../util/log.h"
 #include "../util/progress.h"
+#include "../util/str.h"
 #include "mime.h"
 #include "notify_int.h"
 
@@ -285,7 +286,7 @@ notify_contact_cb(void *ctx, const struct store_record_view *v)
         buf_reset(&w->scratch);
         if (email_mask(k->email, strlen(k->email), &w->scratch) == TOCSIN_OK &&
             buf_len(&w->scratch) < sizeof(k->hint_email))
-            snprintf(k->hint_email, sizeof(k->hint_email), "%s",
+            str_copy(k->hint_email, sizeof(k->hint_email),
                      buf_str(&w->scratch));
         k->ok = 1;
     }
@@ -294,8 +295,7 @@ notify_contact_cb(void *ctx, const struct store_record_view *v)
         iban_mask(r.val[FIELD_IBAN], r.len[FIELD_IBAN], &w->scratch) ==
             TOCSIN_OK &&
         buf_len(&w->scratch) < sizeof(k->hint_iban))
-        snprintf(k->hint_iban, sizeof(k->hint_iban), "%s",
-                 buf_str(&w->scratch));
+        str_copy(k->hint_iban, sizeof(k->hint_iban), buf_str(&w->scratch));
     buf_reset(&w->scratch);
     if (r.val[FIELD_MOBILE] != NULL &&
         !(r.flags[FIELD_MOBILE] & RECORD_INVALID) &&
@@ -303,8 +303,7 @@ notify_contact_cb(void *ctx, const struct store_record_view *v)
             TOCSIN_OK &&
         phone_mask(&ph, &w->scratch) == TOCSIN_OK &&
         buf_len(&w->scratch) < sizeof(k->hint_phone))
-        snprintf(k->hint_phone, sizeof(k->hint_phone), "%s",
-                 buf_str(&w->scratch));
+        str_copy(k->hint_phone, sizeof(k->hint_phone), buf_str(&w->scratch));
     else if (r.val[FIELD_PHONE] != NULL &&
              !(r.flags[FIELD_PHONE] & RECORD_INVALID) &&
              phone_normalize(r.val[FIELD_PHONE], r.len[FIELD_PHONE], &ph) ==
@@ -312,8 +311,7 @@ notify_contact_cb(void *ctx, const struct store_record_view *v)
              (buf_reset(&w->scratch), phone_mask(&ph, &w->scratch)) ==
                  TOCSIN_OK &&
              buf_len(&w->scratch) < sizeof(k->hint_phone))
-        snprintf(k->hint_phone, sizeof(k->hint_phone), "%s",
-                 buf_str(&w->scratch));
+        str_copy(k->hint_phone, sizeof(k->hint_phone), buf_str(&w->scratch));
     buf_scrub(&w->scratch);
     buf_scrub(&w->plain);
     return TOCSIN_OK;
@@ -328,7 +326,7 @@ notify_date(const char *iso, int en, char *out, size_t size)
                      (int)strtol(iso + 8, NULL, 10)};
 
     if (date_spell(&d, en, out, size) != TOCSIN_OK)
-        snprintf(out, size, "%s", iso);
+        str_copy(out, size, iso);
 }
 
 static struct tpl_value
@@ -477,8 +475,8 @@ notify_compose(const struct notify_ctx *x, struct ncompose *w, struct nmsg *m)
         goto out;
     }
     at = strrchr(k.email, '@');
-    snprintf(m->domain, sizeof(m->domain), "%s", at != NULL ? at + 1 : "");
-    snprintf(m->rcpt_mask, sizeof(m->rcpt_mask), "%s", k.hint_email);
+    str_copy(m->domain, sizeof(m->domain), at != NULL ? at + 1 : "");
+    str_copy(m->rcpt_mask, sizeof(m->rcpt_mask), k.hint_email);
     for (i = 0; k.email[i] != '\0'; i++) {
         if ((unsigned char)k.email[i] >= 0x80) {
             /* RFC 6531 would need SMTPUTF8 of every relay on the way,
@@ -610,7 +608,7 @@ notify_compose(const struct notify_ctx *x, struct ncompose *w, struct nmsg *m)
     }
     if (rc == TOCSIN_OK) {
         m->composed = 1;
-        snprintf(m->rcpt, sizeof(m->rcpt), "%s", k.email);
+        str_copy(m->rcpt, sizeof(m->rcpt), k.email);
         m->mail_from = mm.from.addr;
     }
 out:
@@ -746,8 +744,11 @@ notify_take(struct nmsg *m, const struct store_msg *sm)
     m->id = sm->id;
     m->person = sm->person_id;
     m->attempts = sm->attempts;
-    snprintf(m->brand, sizeof(m->brand), "%s", sm->brand);
+    str_copy(m->brand, sizeof(m->brand), sm->brand);
     m->kind = sm->kind;
+    m->jstate = sm->state;
+    str_copy(m->jdomain, sizeof(m->jdomain),
+             sm->domain != NULL ? sm->domain : "");
     m->has_vcode = sm->vcode != NULL;
     if (m->has_vcode)
         memcpy(m->stored_vcode, sm->vcode, sizeof(m->stored_vcode));
@@ -766,7 +767,7 @@ notify_take(struct nmsg *m, const struct store_msg *sm)
     if (!sm->has_exposure)
         return TOCSIN_OK;
     m->e = sm->e;
-    snprintf(m->language, sizeof(m->language), "%s", sm->e.language);
+    str_copy(m->language, sizeof(m->language), sm->e.language);
     m->e.brand = m->brand;
     m->e.language = m->language;
     if (sm->sealed == NULL)
@@ -810,11 +811,10 @@ notify_progress_note(struct notify_ctx *x)
                   (unsigned long long)r->uncertain_now);
 }
 
-/* Commit n updates in one transaction. */
 /* Begin a write transaction on the case. Another process may write it for
  * a while (the web service indexing millions of records at its start):
  * notify waits for it rather than stop, up to NOTIFY_BUSY_MAX seconds. */
-static int
+int
 notify_begin(struct store *s)
 {
     double t0 = 0;
@@ -836,6 +836,7 @@ notify_begin(struct store *s)
     return rc;
 }
 
+/* Commit n updates in one transaction. */
 int
 notify_journal(struct store *s, const struct store_msg_update *u, size_t n)
 {
@@ -958,6 +959,7 @@ notify_run(struct casedir *c, const struct notify_options *o,
            struct notify_result *res, struct buf *summary, struct buf *why)
 {
     struct notify_ctx x;
+    struct store_queue queue;
     struct nbatch b;
     struct store_msg_update *u = NULL;
     struct progress *prog = NULL;
@@ -975,6 +977,7 @@ notify_run(struct casedir *c, const struct notify_options *o,
     memset(res, 0, sizeof(*res));
     memset(&x, 0, sizeof(x));
     memset(&b, 0, sizeof(b));
+    memset(&queue, 0, sizeof(queue));
     x.c = c;
     x.cfg = casedir_config(c);
     x.s = casedir_store(c);
@@ -1016,7 +1019,7 @@ notify_run(struct casedir *c, const struct notify_options *o,
         goto dberr;
     snprintf(x.case_tag, sizeof(x.case_tag), "%.16s", buf_str(&meta));
     if (o->maildir != NULL)
-        snprintf(x.maildir, sizeof(x.maildir), "%s", o->maildir);
+        str_copy(x.maildir, sizeof(x.maildir), o->maildir);
     else
         snprintf(x.maildir, sizeof(x.maildir), "%s/maildir", casedir_path(c));
     if (!o->dry_run && notify_mkdirs(x.maildir) != TOCSIN_OK) {
@@ -1027,12 +1030,21 @@ notify_run(struct casedir *c, const struct notify_options *o,
     if ((rc = notify_templates(&x, why)) != TOCSIN_OK)
         goto out;
 
-    /* the journal: new messages; what a dead sender left in flight */
+    /* the journal: new messages; what a dead sender left in flight. Over
+     * SMTP the first queue goes in parts: the journal thread queues the
+     * rest while the first are sent. */
+    queue.channel = ASSESS_EMAIL;
+    queue.skip_flags = ASSESS_F_PERSONAL;
+    queue.vfn = notify_vcode_fn;
+    queue.ctx = &x;
+    queue.done = o->answers_only;
+    if (!queue.done)
+        x.queue = &queue;
     if ((rc = notify_begin(x.s)) != TOCSIN_OK ||
-        (!o->answers_only &&
-         (rc = store_msg_queue(x.s, ASSESS_EMAIL, ASSESS_F_PERSONAL,
-                               notify_vcode_fn, &x, &res->queued_new)) !=
-             TOCSIN_OK) ||
+        (rc = store_msg_queue(
+             x.s, &queue,
+             o->smtp != NULL && !o->dry_run ? NOTIFY_QUEUE_PART : 0)) !=
+            TOCSIN_OK ||
         (rc = store_msg_fill_vcodes(x.s, notify_vcode_fn, &x, &vfilled)) !=
             TOCSIN_OK ||
         (rc = store_msg_move(x.s, STORE_MSG_IN_FLIGHT, STORE_MSG_UNCERTAIN,
@@ -1044,6 +1056,7 @@ notify_run(struct casedir *c, const struct notify_options *o,
         store_rollback(x.s);
         goto dberr;
     }
+    res->queued_new = queue.added;
     if (res->uncertain > 0)
         log_info("notify: %llu messages were in flight when a sender "
                  "stopped: possibly delivered",
@@ -1062,13 +1075,15 @@ notify_run(struct casedir *c, const struct notify_options *o,
         goto dberr;
     prog = o->progress ? progress_start("notify: sending",
                                         res->counts[STORE_MSG_QUEUED] +
-                                            res->counts[STORE_MSG_DEFERRED])
+                                            res->counts[STORE_MSG_DEFERRED] +
+                                            queue.left)
                        : NULL;
     x.prog = prog;
     progress_lines(prog, 5);
     notify_progress_note(&x);
     if (o->smtp != NULL && !o->dry_run) {
         rc = notify_smtp(&x, prog, why);
+        res->queued_new = queue.added;
         if (rc == TOCSIN_EDB)
             goto dberr;
         if (rc != TOCSIN_OK)

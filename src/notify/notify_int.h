@@ -18,10 +18,11 @@
 #include "template.h"
 #include "vcode.h"
 
-#define NOTIFY_LANGS     2   /* nl, en */
-#define NOTIFY_BATCH     256 /* messages per journal commit */
-#define NOTIFY_BUSY_MAX  600 /* seconds the journal waits for a writer */
-#define NOTIFY_MSGID_MAX (LIMIT_MIME_ID_LOCAL + LIMIT_EMAIL_DOMAIN + 2)
+#define NOTIFY_LANGS      2   /* nl, en */
+#define NOTIFY_BATCH      256 /* messages per journal commit */
+#define NOTIFY_BUSY_MAX   600 /* seconds the journal waits for a writer */
+#define NOTIFY_QUEUE_PART 512 /* exposures per part of the first queue */
+#define NOTIFY_MSGID_MAX  (LIMIT_MIME_ID_LOCAL + LIMIT_EMAIL_DOMAIN + 2)
 
 /* The compiled templates of one brand and language. */
 struct ntpl {
@@ -54,9 +55,10 @@ struct notify_ctx {
     struct store *s;
     const struct notify_options *o;
     struct notify_result *res;
-    struct nbrand *brands; /* cfg->nbrands + 1; the last: no brand */
-    struct vcode_key vkey; /* the codes' */
-    char case_tag[17];     /* 16 hex digits of the case id */
+    struct store_queue *queue; /* the queue, or NULL: none this run */
+    struct nbrand *brands;     /* cfg->nbrands + 1; the last: no brand */
+    struct vcode_key vkey;     /* the codes' */
+    char case_tag[17];         /* 16 hex digits of the case id */
     char maildir[4096];
     int zone;          /* minutes east of UTC */
     struct ncompose w; /* the main thread's */
@@ -69,7 +71,11 @@ struct notify_ctx {
 struct nmsg {
     int64_t id, person;
     char brand[LIMIT_BRAND_NAME + 1];
-    int kind;                                    /* STORE_MSG_NOTICE, ANSWER */
+    int kind; /* STORE_MSG_NOTICE, ANSWER */
+    /* its state and recipient domain ("": none) in the journal, with the
+     * updates queued for it */
+    int jstate;
+    char jdomain[LIMIT_EMAIL_DOMAIN + 1];
     unsigned char box[LIMIT_EMAIL_ADDRESS + 64]; /* answers: sealed rcpt */
     size_t box_len;
     struct buf subject_box;  /* the subject as sent, sealed */
@@ -111,6 +117,10 @@ int notify_compose(const struct notify_ctx *x, struct ncompose *w,
  * keeps of it (recipient's domain and mask, sealed subject, the code when
  * it changed); u->id and u->attempts are the caller's. */
 void notify_inflight(struct store_msg_update *u, const struct nmsg *m);
+
+/* Begin a write transaction on s, waiting up to NOTIFY_BUSY_MAX seconds
+ * for another writer (with a warning). */
+int notify_begin(struct store *s);
 
 /* Commit n journal updates to s in one transaction. */
 int notify_journal(struct store *s, const struct store_msg_update *u,

@@ -45,6 +45,7 @@
 #include "ratelimit.h"
 #include "smtp.h"
 #include "../util/grow.h"
+#include "../util/str.h"
 
 #define NOTIFY_MAX_ATTEMPTS 8    /* deferred this often: failed */
 #define NOTIFY_BACKOFF_S    60   /* first wait after a 4xx */
@@ -56,7 +57,7 @@
  * queue's bytes (offsets plus one; 0 for NULL) until it is written. */
 struct nupd {
     struct store_msg_update u;
-    size_t domain, vcode, subject, rcpt_mask, reply;
+    size_t domain, vcode, subject, rcpt_mask, reply, brand, from_domain;
 };
 
 struct njq {
@@ -85,6 +86,7 @@ struct nsmtp {
     size_t nfree;
     int64_t cursor; /* the composer's: the last id taken */
     int exhausted;  /* the composer found nothing due after the cursor */
+    int qdone;      /* the queue is done (the journal thread queues) */
     int rescan;     /* main asks: from the start (deferred ones due) */
     int quit;       /* main asks the composer to stop */
     int cfail;      /* the composer's error, 0 if none */
@@ -121,6 +123,8 @@ struct nsmtp {
     size_t take[NOTIFY_TAKE];
     size_t ntake, nfilled;
 };
+
+static int nsmtp_composer_due(const struct nsmtp *n);
 
 static void
 nfifo_push(struct nfifo *q, size_t k)
@@ -160,7 +164,7 @@ static int
 njq_add(struct njq *q, const struct store_msg_update *u)
 {
     struct nupd *d;
-    long long o[5];
+    long long o[7];
     size_t k;
     void *p;
 
@@ -174,7 +178,10 @@ njq_add(struct njq *q, const struct store_msg_update *u)
     o[3] = njq_bytes(q, u->rcpt_mask,
                      u->rcpt_mask ? strlen(u->rcpt_mask) + 1 : 0);
     o[4] = njq_bytes(q, u->reply, u->reply ? strlen(u->reply) + 1 : 0);
-    for (k = 0; k < 5; k++)
+    o[5] = njq_bytes(q, u->brand, u->brand ? strlen(u->brand) + 1 : 0);
+    o[6] = njq_bytes(q, u->from_domain,
+                     u->from_domain ? strlen(u->from_domain) + 1 : 0);
+    for (k = 0; k < 7; k++)
         if (o[k] < 0)
             return TOCSIN_ENOMEM;
     d = &q->v[q->n++];
@@ -184,6 +191,8 @@ njq_add(struct njq *q, const struct store_msg_update *u)
     d->subject = (size_t)o[2];
     d->rcpt_mask = (size_t)o[3];
     d->reply = (size_t)o[4];
+    d->brand = (size_t)o[5];
+    d->from_domain = (size_t)o[6];
     return TOCSIN_OK;
 }
 
@@ -232,8 +241,50 @@ nsmtp_write(struct nsmtp *n)
         u->subject = njq_at(q, d->subject);
         u->rcpt_mask = njq_at(q, d->rcpt_mask);
         u->reply = njq_at(q, d->reply);
+        u->brand = njq_at(q, d->brand);
+        u->from_domain = njq_at(q, d->from_domain);
     }
     return notify_journal(n->js, n->ju, q->n);
+}
+
+/* Queue the next part of the first queue in a transaction of its own; then
+ * the composer may find more. */
+static int
+nsmtp_queue_part(struct nsmtp *n)
+{
+    struct store_queue *q = n->x->queue;
+    int rc;
+
+    if ((rc = notify_begin(n->js)) != TOCSIN_OK)
+        return rc;
+    if ((rc = store_msg_queue(n->js, q, NOTIFY_QUEUE_PART)) != TOCSIN_OK) {
+        store_rollback(n->js);
+        return rc;
+    }
+    if ((rc = store_commit(n->js)) != TOCSIN_OK)
+        return rc;
+    pthread_mutex_lock(&n->mu);
+    n->exhausted = 0;
+    n->qdone = q->done;
+    if (nsmtp_composer_due(n))
+        pthread_cond_signal(&n->cv);
+    pthread_mutex_unlock(&n->mu);
+    return TOCSIN_OK;
+}
+
+/* The queue stops before it is done: build the indexes it left out. */
+static int
+nsmtp_queue_end(struct nsmtp *n)
+{
+    int rc;
+
+    if ((rc = notify_begin(n->js)) != TOCSIN_OK)
+        return rc;
+    if ((rc = store_msg_queue_end(n->js, n->x->queue)) != TOCSIN_OK) {
+        store_rollback(n->js);
+        return rc;
+    }
+    return store_commit(n->js);
 }
 
 static void *
@@ -242,12 +293,12 @@ nsmtp_journal(void *arg)
     struct nsmtp *n = arg;
     struct njq t;
     uint64_t one = 1, take;
-    int rc;
+    int rc, queue = n->x->queue != NULL && !n->x->queue->done, parted = 0;
 
     pthread_mutex_lock(&n->jmu);
     for (;;) {
         while (!n->jquit && n->asked == n->durable &&
-               !(n->jflush && n->jq.n > 0))
+               !(n->jflush && n->jq.n > 0) && !(queue && n->jfail == 0))
             pthread_cond_wait(&n->jcv, &n->jmu);
         if (n->jfail != 0) {
             /* nothing more is written: the run stops */
@@ -257,8 +308,29 @@ nsmtp_journal(void *arg)
             n->durable = n->asked;
             continue;
         }
-        if (n->jquit && n->jq.n == 0 && n->asked == n->durable)
+        if (n->jquit && n->jq.n == 0 && n->asked == n->durable) {
+            pthread_mutex_unlock(&n->jmu);
+            rc = queue ? nsmtp_queue_end(n) : TOCSIN_OK;
+            pthread_mutex_lock(&n->jmu);
+            if (rc != TOCSIN_OK)
+                n->jfail = rc;
             break;
+        }
+        /* A part of the queue (a few milliseconds) after each commit, and
+         * more while nothing else is to be written. */
+        if (queue && !n->jquit &&
+            (!parted ||
+             (n->asked == n->durable && !(n->jflush && n->jq.n > 0)))) {
+            pthread_mutex_unlock(&n->jmu);
+            rc = nsmtp_queue_part(n);
+            queue = !n->x->queue->done;
+            parted = 1;
+            pthread_mutex_lock(&n->jmu);
+            if (rc != TOCSIN_OK)
+                n->jfail = rc;
+            continue;
+        }
+        parted = 0;
         t = n->jw;
         n->jw = n->jq;
         n->jq = t;
@@ -296,8 +368,10 @@ nsmtp_journal_end(struct nsmtp *n, pthread_t th)
 
 /* ---- the journal (main thread) ---- */
 
+/* Message m moves to state: the update, with the row as the journal has
+ * it (the summaries need not read it). */
 static struct store_msg_update
-nsmtp_update(const struct nmsg *m, int state)
+nsmtp_update(struct nmsg *m, int state)
 {
     struct store_msg_update u;
 
@@ -305,6 +379,12 @@ nsmtp_update(const struct nmsg *m, int state)
     u.id = m->id;
     u.state = state;
     u.attempts = m->attempts;
+    u.known = 1;
+    u.from = m->jstate;
+    u.brand = m->brand;
+    u.kind = m->kind;
+    u.from_domain = m->jdomain[0] != '\0' ? m->jdomain : NULL;
+    m->jstate = state;
     return u;
 }
 
@@ -522,7 +602,7 @@ nsmtp_next(void *ctx, struct smtp_msg *sm)
     }
     /* more may come: the composer is at work, or has slots to fill */
     more = n->ready.len > 0 || n->failed.len > 0 || n->busy ||
-           (!n->exhausted && n->nfree > 0) || n->rescan;
+           (!n->exhausted && n->nfree > 0) || n->rescan || !n->qdone;
     pthread_mutex_unlock(&n->mu);
     if (n->fail != 0)
         return n->outstanding > 0 ? 0 : -1;
@@ -556,7 +636,9 @@ nsmtp_sending(void *ctx, uint64_t id)
     m->attempts++;
     u = nsmtp_update(m, STORE_MSG_IN_FLIGHT);
     notify_inflight(&u, m);
-    nsmtp_put(n, &u);
+    nsmtp_put(n, &u); /* copies u's strings: now jdomain may change */
+    if (u.domain != NULL)
+        str_copy(m->jdomain, sizeof(m->jdomain), u.domain);
 }
 
 static int
@@ -706,8 +788,9 @@ nsmtp_tick(void *ctx)
      * when no slot holds a message whose journal state is still queued
      * (ready, or handed out and waiting for the server's go-ahead: its
      * in-flight mark comes later), so that none is taken twice. */
-    if (n->exhausted && !n->busy && n->ready.len == 0 && n->failed.len == 0 &&
-        n->outstanding == 0 && idle && clock_now() - n->last_rescan > 5) {
+    if (n->exhausted && n->qdone && !n->busy && n->ready.len == 0 &&
+        n->failed.len == 0 && n->outstanding == 0 && idle &&
+        clock_now() - n->last_rescan > 5) {
         n->rescan = 1;
         n->last_rescan = clock_now();
         pthread_cond_signal(&n->cv);
@@ -743,6 +826,7 @@ notify_smtp(struct notify_ctx *x, struct progress *prog, struct buf *why)
     n.prog = prog;
     n.wake = -1;
     n.t0 = n.last_rescan = clock_now();
+    n.qdone = x->queue == NULL || x->queue->done;
     buf_init(&n.jq.bytes, SIZE_MAX);
     buf_init(&n.jw.bytes, SIZE_MAX);
     n.nslot = NOTIFY_BATCH + 4 * (size_t)o->smtp->connections;

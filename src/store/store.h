@@ -387,15 +387,36 @@ enum store_msg_kind {
 /* The state's name: "queued", "in_flight", ... */
 const char *store_msg_state_name(int state);
 
-/* Queue a message (a notice) for every exposure whose channel is
+/* Queueing the notices: a message for every exposure whose channel is
  * `channel` and whose flags have none of `skip_flags`, unless it has one,
  * with its verification code from vfn (as store_msg_fill_vcodes() below;
- * NULL: none yet): *added gets how many were new. Call in a transaction. */
-TOCSIN_MUST_CHECK int
-store_msg_queue(struct store *s, uint32_t channel, uint32_t skip_flags,
-                void (*vfn)(void *ctx, int64_t id, const char *brand,
-                            unsigned char *value),
-                void *ctx, uint64_t *added);
+ * NULL: none yet). The caller sets the first four members and zeroes the
+ * rest. */
+struct store_queue {
+    uint32_t channel, skip_flags;
+    void (*vfn)(void *ctx, int64_t id, const char *brand,
+                unsigned char *value);
+    void *ctx;
+    int started;    /* a call was made */
+    int first;      /* no notice was there: the indexes are built at the end */
+    int done;       /* every exposure is queued */
+    int64_t after;  /* the last person queued */
+    uint64_t added; /* messages added */
+    uint64_t left;  /* exposures still to queue (first queue only) */
+};
+
+/* Queue the exposures of the next persons in order, at least max of them
+ * (0: all), each call in a transaction of its own, until q->done. The
+ * first queue of a case goes in parts (sending may start after the first)
+ * without the notice and code indexes; the last part builds them. A later
+ * queue goes in one part (it looks for the notices there are). */
+TOCSIN_MUST_CHECK int store_msg_queue(struct store *s, struct store_queue *q,
+                                      size_t max);
+
+/* A queue that stops before q->done: build the indexes the first queue
+ * left out (it resumes in one part). Call in a transaction. */
+TOCSIN_MUST_CHECK int store_msg_queue_end(struct store *s,
+                                          struct store_queue *q);
 
 /* Set every message in state `from` to state `to`; *n gets how many.
  * Reads every message (no index over all states). Call in a
@@ -436,7 +457,8 @@ struct store_msg {
     int kind;          /* enum store_msg_kind */
     int state;
     uint32_t attempts;
-    const void *rcpt; /* answers: the sealed address, borrowed; or NULL */
+    const char *domain; /* the recipient's domain once known, or NULL */
+    const void *rcpt;   /* answers: the sealed address, borrowed; or NULL */
     size_t rcpt_len;
     const unsigned char *vcode; /* STORE_VCODE_BYTES, or NULL: borrowed */
     /* What composing needs, read with it: the exposure of the person and
@@ -476,6 +498,14 @@ struct store_msg_update {
     const void *subject; /* sealed (STORE_MSG_SUBJECT_CONTEXT), or NULL */
     size_t subject_len;
     const char *rcpt_mask; /* the recipient masked, or NULL */
+    /* The row as it is, when the caller knows it (known 1): its state,
+     * brand, kind and domain (or NULL), which the summaries need; else the
+     * row is read first. */
+    int known;
+    int from;
+    const char *brand;
+    int kind;
+    const char *from_domain;
 };
 /* Apply n updates; sent_at is set on a move to in flight, done_at on a
  * move to accepted or failed. Call in a transaction. */

@@ -22,6 +22,8 @@
 
 /* Statements prepared once and kept for the life of the connection. */
 enum store_stmt {
+    STORE_BEGIN, /* BEGIN, or BEGIN IMMEDIATE on a writable store */
+    STORE_COMMIT,
     STORE_META_GET,
     STORE_META_SET,
     STORE_RUN_BEGIN,

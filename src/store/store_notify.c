@@ -10,6 +10,7 @@
 #include "store_int.h"
 
 #include "../util/grow.h"
+#include "../util/str.h"
 
 static const char *const store_msg_states[STORE_MSG_NSTATES] = {
     "queued", "in_flight", "accepted", "deferred", "failed", "uncertain"};
@@ -121,7 +122,7 @@ tally_add(struct tally_list *l, const char *key, int a, int b, int64_t d)
         return TOCSIN_ENOMEM;
     l->v = p;
     e = &l->v[l->n++];
-    snprintf(e->key, sizeof(e->key), "%s", key);
+    str_copy(e->key, sizeof(e->key), key);
     e->a = a;
     e->b = b;
     e->d = d;
@@ -222,65 +223,139 @@ tally_free(struct tally *t)
     free(t->domains.v);
 }
 
-/* store_msg_queue()'s INSERT: the exposures (not queued yet), numbered in
- * (person, brand) order, so that the code of each is written with it:
- * sending then changes only its own row. */
+/* store_msg_queue()'s INSERT: the exposures (not queued yet) of persons
+ * after ?4 up to ?5, numbered in (person, brand) order, so that the code
+ * of each is written with it: sending then changes only its own row. */
 #define STORE_Q_HEAD                                                          \
     "INSERT INTO messages(id, person_id, brand, kind, state, queued_at,"      \
     " vcode) SELECT ?3 + row_number() OVER w, e.person_id, e.brand, 0, "      \
     "0, " STORE_NOW ", "
 #define STORE_Q_FROM                                                          \
-    " FROM exposures e WHERE e.channel = ?1 AND (e.flags & ?2) = 0"
+    " FROM exposures e WHERE e.channel = ?1 AND (e.flags & ?2) = 0"           \
+    " AND e.person_id > ?4 AND e.person_id <= ?5"
 #define STORE_Q_NEW                                                           \
     " AND NOT EXISTS (SELECT 1 FROM messages m"                               \
     " WHERE m.person_id = e.person_id AND m.brand = e.brand"                  \
     " AND m.kind = 0)"
 #define STORE_Q_WINDOW " WINDOW w AS (ORDER BY e.person_id, e.brand)"
 
-int
-store_msg_queue(struct store *s, uint32_t channel, uint32_t skip_flags,
-                void (*vfn)(void *ctx, int64_t id, const char *brand,
-                            unsigned char *value),
-                void *ctx, uint64_t *added)
+/* The notice and code indexes, as migration 6 made them. */
+#define STORE_Q_INDEXES                                                       \
+    "CREATE UNIQUE INDEX IF NOT EXISTS messages_notice"                       \
+    " ON messages(person_id, brand) WHERE kind = 0;"                          \
+    "CREATE INDEX IF NOT EXISTS messages_vcode ON messages(vcode)"
+
+/* The last person of the first max exposures of q after q->after into
+ * *upto, or INT64_MAX when fewer are left (max 0: all). */
+static int
+store_queue_upto(struct store *s, const struct store_queue *q, size_t max,
+                 int64_t *upto)
 {
-    struct store_vfill f = {vfn, ctx};
     sqlite3_stmt *st = NULL;
-    uint64_t base = 0, had = 0, brands = 0;
+    int step;
+
+    *upto = INT64_MAX;
+    if (max == 0)
+        return TOCSIN_OK;
+    if (sqlite3_prepare_v2(s->db,
+                           "SELECT person_id FROM exposures"
+                           " WHERE person_id > ?1 AND channel = ?2"
+                           " AND (flags & ?3) = 0 ORDER BY person_id"
+                           " LIMIT 1 OFFSET ?4",
+                           -1, &st, NULL) != SQLITE_OK ||
+        sqlite3_bind_int64(st, 1, q->after) != SQLITE_OK ||
+        sqlite3_bind_int64(st, 2, q->channel) != SQLITE_OK ||
+        sqlite3_bind_int64(st, 3, q->skip_flags) != SQLITE_OK ||
+        sqlite3_bind_int64(st, 4, (sqlite3_int64)max - 1) != SQLITE_OK ||
+        ((step = sqlite3_step(st)) != SQLITE_ROW && step != SQLITE_DONE)) {
+        sqlite3_finalize(st);
+        return store_fail(s, TOCSIN_EDB);
+    }
+    if (step == SQLITE_ROW)
+        *upto = sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+    return TOCSIN_OK;
+}
+
+/* How many exposures q is to queue into q->left. */
+static int
+store_queue_left(struct store *s, struct store_queue *q)
+{
+    sqlite3_stmt *st = NULL;
+
+    if (sqlite3_prepare_v2(s->db,
+                           "SELECT count(*) FROM exposures WHERE channel = ?1"
+                           " AND (flags & ?2) = 0",
+                           -1, &st, NULL) != SQLITE_OK ||
+        sqlite3_bind_int64(st, 1, q->channel) != SQLITE_OK ||
+        sqlite3_bind_int64(st, 2, q->skip_flags) != SQLITE_OK ||
+        sqlite3_step(st) != SQLITE_ROW) {
+        sqlite3_finalize(st);
+        return store_fail(s, TOCSIN_EDB);
+    }
+    q->left = (uint64_t)sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+    return TOCSIN_OK;
+}
+
+int
+store_msg_queue(struct store *s, struct store_queue *q, size_t max)
+{
+    struct store_vfill f = {q->vfn, q->ctx};
+    sqlite3_stmt *st = NULL;
+    uint64_t base = 0, had = 0, brands = 0, added = 0;
+    int64_t upto;
     char sql[512];
     int rc;
 
-    *added = 0;
+    if (q->done)
+        return TOCSIN_OK;
+    if (!q->started) {
+        /* the notice index answers this; a count would read them all */
+        if ((rc = store_count(s,
+                              "SELECT EXISTS (SELECT 1 FROM messages"
+                              " WHERE kind = 0)",
+                              &had)) != TOCSIN_OK)
+            return rc;
+        q->started = 1;
+        q->first = had == 0;
+        q->after = INT64_MIN;
+        /* The first queue is the big one: no notice can be there yet, and
+         * the notice and code indexes are built after it, in one sort
+         * each, instead of an insert into each per message. A later one
+         * looks for the notices there are (a queue that was cut short
+         * left them without their indexes): in one go. */
+        if ((rc = store_exec(s, q->first ? "DROP INDEX IF EXISTS"
+                                           " messages_vcode;"
+                                           "DROP INDEX IF EXISTS"
+                                           " messages_notice"
+                                         : STORE_Q_INDEXES)) != TOCSIN_OK)
+            return rc;
+        if (!q->first)
+            max = 0;
+        else if ((rc = store_queue_left(s, q)) != TOCSIN_OK)
+            return rc;
+    }
     if ((rc = store_count(s, "SELECT coalesce(max(id), 0) FROM messages",
                           &base)) != TOCSIN_OK ||
-        /* the notice index answers this; a count would read them all */
-        (rc = store_count(s,
-                          "SELECT EXISTS (SELECT 1 FROM messages"
-                          " WHERE kind = 0)",
-                          &had)) != TOCSIN_OK ||
+        (rc = store_queue_upto(s, q, max, &upto)) != TOCSIN_OK ||
         (rc = store_vcode_register(s, &f)) != TOCSIN_OK)
         return rc;
-    /* The first queue is the big one: no notice can be there yet, and the
-     * notice and code indexes are built after it, in one sort each,
-     * instead of an insert into each per message (all in the caller's
-     * transaction). */
-    if (had == 0 &&
-        (rc = store_exec(s, "DROP INDEX IF EXISTS messages_vcode;"
-                            "DROP INDEX IF EXISTS messages_notice")) !=
-            TOCSIN_OK)
-        goto out;
     snprintf(sql, sizeof(sql), "%s%s%s%s%s", STORE_Q_HEAD,
-             vfn != NULL ? "tocsin_vcode(?3 + row_number() OVER w, e.brand)"
-                         : "NULL",
-             STORE_Q_FROM, had ? STORE_Q_NEW : "", STORE_Q_WINDOW);
+             q->vfn != NULL ? "tocsin_vcode(?3 + row_number() OVER w, e.brand)"
+                            : "NULL",
+             STORE_Q_FROM, q->first ? "" : STORE_Q_NEW, STORE_Q_WINDOW);
     rc = store_msg_step(
         s, &st,
         sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) == SQLITE_OK &&
-            sqlite3_bind_int64(st, 1, channel) == SQLITE_OK &&
-            sqlite3_bind_int64(st, 2, skip_flags) == SQLITE_OK &&
-            sqlite3_bind_int64(st, 3, (sqlite3_int64)base) == SQLITE_OK,
-        added);
+            sqlite3_bind_int64(st, 1, q->channel) == SQLITE_OK &&
+            sqlite3_bind_int64(st, 2, q->skip_flags) == SQLITE_OK &&
+            sqlite3_bind_int64(st, 3, (sqlite3_int64)base) == SQLITE_OK &&
+            sqlite3_bind_int64(st, 4, q->after) == SQLITE_OK &&
+            sqlite3_bind_int64(st, 5, upto) == SQLITE_OK,
+        &added);
     /* the new ones, per brand, into the counts */
-    if (rc == TOCSIN_OK && *added > 0)
+    if (rc == TOCSIN_OK && added > 0)
         rc = store_msg_step(
             s, &st,
             sqlite3_prepare_v2(
@@ -292,16 +367,28 @@ store_msg_queue(struct store *s, uint32_t channel, uint32_t skip_flags,
                 -1, &st, NULL) == SQLITE_OK &&
                 sqlite3_bind_int64(st, 1, (sqlite3_int64)base) == SQLITE_OK,
             &brands);
-    /* as migration 6 made them */
-    if (rc == TOCSIN_OK && had == 0)
-        rc = store_exec(s, "CREATE UNIQUE INDEX IF NOT EXISTS messages_notice"
-                           " ON messages(person_id, brand) WHERE kind = 0;"
-                           "CREATE INDEX IF NOT EXISTS messages_vcode"
-                           " ON messages(vcode)");
-out:
+    if (rc == TOCSIN_OK) {
+        q->added += added;
+        q->left = q->left > added ? q->left - added : 0;
+        q->after = upto;
+        if (upto == INT64_MAX) {
+            q->done = 1;
+            q->left = 0;
+            if (q->first)
+                rc = store_exec(s, STORE_Q_INDEXES);
+        }
+    }
     if (store_vcode_register(s, NULL) != TOCSIN_OK && rc == TOCSIN_OK)
         rc = TOCSIN_EDB;
     return rc;
+}
+
+int
+store_msg_queue_end(struct store *s, struct store_queue *q)
+{
+    if (!q->started || q->done || !q->first)
+        return TOCSIN_OK;
+    return store_exec(s, STORE_Q_INDEXES);
 }
 
 int
@@ -429,7 +516,8 @@ store_msg_due(struct store *s, int64_t now, int64_t after_id, int kind,
     "SELECT m.id, m.person_id, m.brand, m.state, m.attempts, m.kind,"         \
     " m.rcpt, m.vcode, e.person_id, e.records, e.categories, e.risk,"         \
     " e.reasons, e.flags, e.topics, e.channel, e.why, e.past_retention,"      \
-    " e.contact_record, e.language, r.id, r.sealed FROM messages m"           \
+    " e.contact_record, e.language, r.id, r.sealed, m.domain"                 \
+    " FROM messages m"                                                        \
     " LEFT JOIN exposures e ON e.person_id = m.person_id"                     \
     " AND e.brand = m.brand"                                                  \
     " LEFT JOIN records r ON r.id = e.contact_record WHERE " where            \
@@ -492,6 +580,7 @@ store_msg_due(struct store *s, int64_t now, int64_t after_id, int kind,
         m.sealed_len = (size_t)sqlite3_column_bytes(st, 21);
         if (m.sealed_len == 0)
             m.sealed = NULL;
+        m.domain = (const char *)sqlite3_column_text(st, 22);
         if (m.brand == NULL) {
             rc = store_fail(s, TOCSIN_ENOMEM);
             break;
@@ -551,20 +640,26 @@ store_msg_update(struct store *s, const struct store_msg_update *u, size_t n)
     for (i = 0; i < n; i++) {
         const struct store_msg_update *x = &u[i];
 
-        /* what it leaves, for the summaries */
-        st = s->stmt[STORE_MSG_STATE];
-        if (sqlite3_bind_int64(st, 1, x->id) != SQLITE_OK ||
-            ((k = sqlite3_step(st)) != SQLITE_ROW && k != SQLITE_DONE)) {
-            rc = store_fail(s, TOCSIN_EDB);
+        /* what it leaves, for the summaries: the caller's, or read */
+        if (x->known) {
+            rc = tally_move(&tl, x->brand, x->kind, x->from_domain, x->domain,
+                            x->from, x->state);
+        } else {
+            st = s->stmt[STORE_MSG_STATE];
+            if (sqlite3_bind_int64(st, 1, x->id) != SQLITE_OK ||
+                ((k = sqlite3_step(st)) != SQLITE_ROW && k != SQLITE_DONE)) {
+                rc = store_fail(s, TOCSIN_EDB);
+                store_done(st);
+                goto out;
+            }
+            if (k == SQLITE_ROW)
+                rc =
+                    tally_move(&tl, (const char *)sqlite3_column_text(st, 1),
+                               sqlite3_column_int(st, 2),
+                               (const char *)sqlite3_column_text(st, 3),
+                               x->domain, sqlite3_column_int(st, 0), x->state);
             store_done(st);
-            goto out;
         }
-        if (k == SQLITE_ROW)
-            rc = tally_move(&tl, (const char *)sqlite3_column_text(st, 1),
-                            sqlite3_column_int(st, 2),
-                            (const char *)sqlite3_column_text(st, 3),
-                            x->domain, sqlite3_column_int(st, 0), x->state);
-        store_done(st);
         if (rc != TOCSIN_OK || (rc = store_msg_update_stmt(s, x->vcode != NULL,
                                                            &st)) != TOCSIN_OK)
             goto out;

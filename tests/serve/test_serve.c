@@ -101,7 +101,7 @@ make_case(struct fixture *f)
     unsigned char content[32] = {0}, mac[32], vkey[VCODE_KEY_BYTES];
     unsigned char value[VCODE_VALUE_BYTES];
     char msgid[128];
-    uint64_t added;
+    struct store_queue q;
     int64_t sid;
 
     buf_init(&why, 4096);
@@ -128,6 +128,7 @@ make_case(struct fixture *f)
                      0);
     assert_int_equal(store_person_records_add(s, pr, 3), 0);
     memset(ex, 0, sizeof(ex));
+    memset(&q, 0, sizeof(q));
     ex[0].person_id = 1;
     ex[0].brand = "odido";
     ex[0].channel = ASSESS_EMAIL;
@@ -156,9 +157,18 @@ make_case(struct fixture *f)
                                     "{\"records\":3,\"persons\":3,"
                                     "\"notices\":2}"),
                      0);
-    assert_int_equal(store_msg_queue(s, ASSESS_EMAIL, 0, NULL, NULL, &added),
-                     0);
-    assert_int_equal(added, 2); /* messages 1 (person 1), 2 (person 3) */
+    /* in parts of one exposure: as the first queue of a notify run */
+    q.channel = ASSESS_EMAIL;
+    assert_int_equal(store_msg_queue(s, &q, 1), 0);
+    assert_false(q.done);
+    assert_int_equal(q.added, 1);
+    assert_int_equal(q.left, 1);
+    while (!q.done)
+        assert_int_equal(store_msg_queue(s, &q, 1), 0);
+    assert_int_equal(q.added, 2); /* messages 1 (person 1), 2 (person 3) */
+    assert_int_equal(q.left, 0);
+    assert_int_equal(store_msg_queue(s, &q, 1), 0); /* done: nothing */
+    assert_int_equal(q.added, 2);
 
     /* message 1: composed, sent and accepted, as notify does it */
     seal_code_mac(seal, label, sizeof(label) - 1, mac);

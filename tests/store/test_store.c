@@ -391,6 +391,94 @@ test_transactions(void **state)
     buf_free(&b);
 }
 
+/* The notices of n persons (two brands each from person 3 on) as e-mail
+ * exposures. */
+static void
+add_exposures(struct store *s, int n)
+{
+    struct store_exposure e[16];
+    int i, k = 0;
+
+    assert_true(n <= 8);
+    memset(e, 0, sizeof(e));
+    for (i = 1; i <= n; i++) {
+        e[k].person_id = i;
+        e[k].brand = "odido";
+        e[k].channel = 1;
+        e[k].language = "nl";
+        k++;
+        if (i >= 3) {
+            e[k] = e[k - 1];
+            e[k].brand = "ben";
+            k++;
+        }
+    }
+    assert_int_equal(store_exposures_add(s, e, (size_t)k), TOCSIN_OK);
+}
+
+static void
+expect_count(const char *db, const char *sql, const char *want)
+{
+    char got[64];
+
+    raw_query(db, sql, got, sizeof(got));
+    assert_string_equal(got, want);
+}
+
+/* The first queue goes in parts without the notice and code indexes and
+ * builds them at the end; one cut short builds them when it stops, and the
+ * next run queues the rest in one part, each exposure once. */
+static void
+test_queue_in_parts(void **state)
+{
+    struct fixture *f = *state;
+    struct store *s = NULL;
+    struct store_queue q;
+    uint64_t counts[STORE_MSG_NSTATES];
+
+    assert_int_equal(store_open(f->db, STORE_CREATE, &s), TOCSIN_OK);
+    add_exposures(s, 6); /* 10 exposures */
+    memset(&q, 0, sizeof(q));
+    q.channel = 1;
+    assert_int_equal(store_begin(s), TOCSIN_OK);
+    assert_int_equal(store_msg_queue(s, &q, 3), TOCSIN_OK);
+    assert_int_equal(store_commit(s), TOCSIN_OK);
+    /* persons 1, 2 and 3: a person's brands go in the same part */
+    assert_true(q.first && !q.done);
+    assert_int_equal(q.added, 4);
+    assert_int_equal(q.left, 6);
+    expect_count(f->db,
+                 "SELECT count(*) FROM sqlite_master WHERE name IN"
+                 " ('messages_notice', 'messages_vcode')",
+                 "0");
+    assert_int_equal(store_begin(s), TOCSIN_OK);
+    assert_int_equal(store_msg_queue(s, &q, 3), TOCSIN_OK);
+    assert_int_equal(store_msg_queue_end(s, &q), TOCSIN_OK); /* a stop */
+    assert_int_equal(store_commit(s), TOCSIN_OK);
+    assert_int_equal(q.added, 8);
+    assert_false(q.done);
+    expect_count(f->db,
+                 "SELECT count(*) FROM sqlite_master WHERE name IN"
+                 " ('messages_notice', 'messages_vcode')",
+                 "2");
+
+    /* the next run: in one part, the rest only */
+    memset(&q, 0, sizeof(q));
+    q.channel = 1;
+    assert_int_equal(store_begin(s), TOCSIN_OK);
+    assert_int_equal(store_msg_queue(s, &q, 3), TOCSIN_OK);
+    assert_int_equal(store_commit(s), TOCSIN_OK);
+    assert_true(!q.first && q.done);
+    assert_int_equal(q.added, 2);
+    expect_count(f->db,
+                 "SELECT count(*) || ' ' || count(DISTINCT person_id || brand)"
+                 " || ' ' || max(id) FROM messages",
+                 "10 10 10");
+    assert_int_equal(store_msg_counts(s, counts), TOCSIN_OK);
+    assert_int_equal(counts[STORE_MSG_QUEUED], 10);
+    store_close(s);
+}
+
 static void
 test_errmsg(void **state)
 {
@@ -426,6 +514,7 @@ main(void)
         cmocka_unit_test_setup_teardown(test_readonly_beside_writer, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_transactions, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_queue_in_parts, setup, teardown),
         cmocka_unit_test_setup_teardown(test_errmsg, setup, teardown),
     };
 
