@@ -245,55 +245,37 @@ tally_free(struct tally *t)
     " ON messages(person_id, brand) WHERE kind = 0;"                          \
     "CREATE INDEX IF NOT EXISTS messages_vcode ON messages(vcode)"
 
-/* The last person of the first max exposures of q after q->after into
- * *upto, or INT64_MAX when fewer are left (max 0: all). */
+/* Of q's exposures after person q->after: skip `skip` of them in person
+ * order and put the next one's person into *out (the last person of a
+ * part), or with skip < 0 put how many there are. *out stays when there is
+ * none. */
 static int
-store_queue_upto(struct store *s, const struct store_queue *q, size_t max,
-                 int64_t *upto)
+store_queue_scan(struct store *s, const struct store_queue *q, int64_t skip,
+                 int64_t *out)
 {
     sqlite3_stmt *st = NULL;
     int step;
 
-    *upto = INT64_MAX;
-    if (max == 0)
-        return TOCSIN_OK;
     if (sqlite3_prepare_v2(s->db,
-                           "SELECT person_id FROM exposures"
-                           " WHERE person_id > ?1 AND channel = ?2"
-                           " AND (flags & ?3) = 0 ORDER BY person_id"
-                           " LIMIT 1 OFFSET ?4",
+                           skip < 0
+                               ? "SELECT count(*) FROM exposures"
+                                 " WHERE person_id > ?1 AND channel = ?2"
+                                 " AND (flags & ?3) = 0 AND ?4 < 0"
+                               : "SELECT person_id FROM exposures"
+                                 " WHERE person_id > ?1 AND channel = ?2"
+                                 " AND (flags & ?3) = 0 ORDER BY person_id"
+                                 " LIMIT 1 OFFSET ?4",
                            -1, &st, NULL) != SQLITE_OK ||
         sqlite3_bind_int64(st, 1, q->after) != SQLITE_OK ||
         sqlite3_bind_int64(st, 2, q->channel) != SQLITE_OK ||
         sqlite3_bind_int64(st, 3, q->skip_flags) != SQLITE_OK ||
-        sqlite3_bind_int64(st, 4, (sqlite3_int64)max - 1) != SQLITE_OK ||
+        sqlite3_bind_int64(st, 4, skip) != SQLITE_OK ||
         ((step = sqlite3_step(st)) != SQLITE_ROW && step != SQLITE_DONE)) {
         sqlite3_finalize(st);
         return store_fail(s, TOCSIN_EDB);
     }
     if (step == SQLITE_ROW)
-        *upto = sqlite3_column_int64(st, 0);
-    sqlite3_finalize(st);
-    return TOCSIN_OK;
-}
-
-/* How many exposures q is to queue into q->left. */
-static int
-store_queue_left(struct store *s, struct store_queue *q)
-{
-    sqlite3_stmt *st = NULL;
-
-    if (sqlite3_prepare_v2(s->db,
-                           "SELECT count(*) FROM exposures WHERE channel = ?1"
-                           " AND (flags & ?2) = 0",
-                           -1, &st, NULL) != SQLITE_OK ||
-        sqlite3_bind_int64(st, 1, q->channel) != SQLITE_OK ||
-        sqlite3_bind_int64(st, 2, q->skip_flags) != SQLITE_OK ||
-        sqlite3_step(st) != SQLITE_ROW) {
-        sqlite3_finalize(st);
-        return store_fail(s, TOCSIN_EDB);
-    }
-    q->left = (uint64_t)sqlite3_column_int64(st, 0);
+        *out = sqlite3_column_int64(st, 0);
     sqlite3_finalize(st);
     return TOCSIN_OK;
 }
@@ -304,7 +286,7 @@ store_msg_queue(struct store *s, struct store_queue *q, size_t max)
     struct store_vfill f = {q->vfn, q->ctx};
     sqlite3_stmt *st = NULL;
     uint64_t base = 0, had = 0, brands = 0, added = 0;
-    int64_t upto;
+    int64_t upto = INT64_MAX, left = 0;
     char sql[512];
     int rc;
 
@@ -333,12 +315,14 @@ store_msg_queue(struct store *s, struct store_queue *q, size_t max)
             return rc;
         if (!q->first)
             max = 0;
-        else if ((rc = store_queue_left(s, q)) != TOCSIN_OK)
+        else if ((rc = store_queue_scan(s, q, -1, &left)) != TOCSIN_OK)
             return rc;
+        q->left = (uint64_t)left;
     }
     if ((rc = store_count(s, "SELECT coalesce(max(id), 0) FROM messages",
                           &base)) != TOCSIN_OK ||
-        (rc = store_queue_upto(s, q, max, &upto)) != TOCSIN_OK ||
+        (max > 0 && (rc = store_queue_scan(s, q, (int64_t)max - 1, &upto)) !=
+                        TOCSIN_OK) ||
         (rc = store_vcode_register(s, &f)) != TOCSIN_OK)
         return rc;
     snprintf(sql, sizeof(sql), "%s%s%s%s%s", STORE_Q_HEAD,
