@@ -398,7 +398,7 @@ struct store_queue {
                 unsigned char *value);
     void *ctx;
     int started;    /* a call was made */
-    int first;      /* no notice was there: the indexes are built at the end */
+    int first;      /* no notice was there: the code index comes at the end */
     int done;       /* every exposure is queued */
     int64_t after;  /* the last person queued */
     uint64_t added; /* messages added */
@@ -408,12 +408,12 @@ struct store_queue {
 /* Queue the exposures of the next persons in order, at least max of them
  * (0: all), each call in a transaction of its own, until q->done. The
  * first queue of a case goes in parts (sending may start after the first)
- * without the notice and code indexes; the last part builds them. A later
- * queue goes in one part (it looks for the notices there are). */
+ * without the code index; the last part builds it. A later queue goes in
+ * one part (it looks for the notices there are). */
 TOCSIN_MUST_CHECK int store_msg_queue(struct store *s, struct store_queue *q,
                                       size_t max);
 
-/* A queue that stops before q->done: build the indexes the first queue
+/* A queue that stops before q->done: build the index the first queue
  * left out (it resumes in one part). Call in a transaction. */
 TOCSIN_MUST_CHECK int store_msg_queue_end(struct store *s,
                                           struct store_queue *q);

@@ -240,9 +240,11 @@ tally_free(struct tally *t)
 #define STORE_Q_WINDOW " WINDOW w AS (ORDER BY e.person_id, e.brand)"
 
 /* The notice and code indexes, as migration 6 made them. */
-#define STORE_Q_INDEXES                                                       \
+#define STORE_Q_INDEX1                                                        \
     "CREATE UNIQUE INDEX IF NOT EXISTS messages_notice"                       \
-    " ON messages(person_id, brand) WHERE kind = 0;"                          \
+    " ON messages(person_id, brand) WHERE kind = 0;"
+#define STORE_Q_INDEXES                                                       \
+    STORE_Q_INDEX1                                                            \
     "CREATE INDEX IF NOT EXISTS messages_vcode ON messages(vcode)"
 
 /* Of q's exposures after person q->after: skip `skip` of them in person
@@ -303,14 +305,14 @@ store_msg_queue(struct store *s, struct store_queue *q, size_t max)
         q->first = had == 0;
         q->after = INT64_MIN;
         /* The first queue is the big one: no notice can be there yet, and
-         * the notice and code indexes are built after it, in one sort
-         * each, instead of an insert into each per message. A later one
-         * looks for the notices there are (a queue that was cut short
-         * left them without their indexes): in one go. */
+         * the code index is built after it, in one sort, instead of an
+         * insert per message at a random place (the codes are random: at
+         * millions, each one a page read and written). The notice index
+         * grows at its end (persons in order) and stays. A later queue
+         * looks for the notices there are (one cut short left them
+         * without the code index): in one go. */
         if ((rc = store_exec(s, q->first ? "DROP INDEX IF EXISTS"
-                                           " messages_vcode;"
-                                           "DROP INDEX IF EXISTS"
-                                           " messages_notice"
+                                           " messages_vcode;" STORE_Q_INDEX1
                                          : STORE_Q_INDEXES)) != TOCSIN_OK)
             return rc;
         if (!q->first)

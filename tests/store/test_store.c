@@ -425,9 +425,9 @@ expect_count(const char *db, const char *sql, const char *want)
     assert_string_equal(got, want);
 }
 
-/* The first queue goes in parts without the notice and code indexes and
- * builds them at the end; one cut short builds them when it stops, and the
- * next run queues the rest in one part, each exposure once. */
+/* The first queue goes in parts without the code index and builds it at
+ * the end; one cut short builds it when it stops, and the next run queues
+ * the rest in one part, each exposure once. */
 static void
 test_queue_in_parts(void **state)
 {
@@ -448,9 +448,9 @@ test_queue_in_parts(void **state)
     assert_int_equal(q.added, 4);
     assert_int_equal(q.left, 6);
     expect_count(f->db,
-                 "SELECT count(*) FROM sqlite_master WHERE name IN"
+                 "SELECT group_concat(name) FROM sqlite_master WHERE name IN"
                  " ('messages_notice', 'messages_vcode')",
-                 "0");
+                 "messages_notice"); /* the code index comes at the end */
     assert_int_equal(store_begin(s), TOCSIN_OK);
     assert_int_equal(store_msg_queue(s, &q, 3), TOCSIN_OK);
     assert_int_equal(store_msg_queue_end(s, &q), TOCSIN_OK); /* a stop */
