@@ -843,14 +843,18 @@ next_record(struct csv *c, struct csv_row *row)
 }
 
 /* Choose the delimiter from the header line: the candidate seen most often
- * outside quotes; ties go to the earlier one in ", ; TAB |". */
+ * outside quotes; ties go to the earlier one in ", ; TAB |". A header line
+ * without an end within WINDOW bytes (no record is longer) is judged by
+ * its first WINDOW bytes, however the input arrives: reads of another size
+ * must not choose another delimiter. */
 static int
 detect_delimiter(struct csv *c)
 {
     static const unsigned char cand[4] = {',', ';', '\t', '|'};
     for (;;) {
+        size_t avail = c->len - c->pos;
         const unsigned char *p = c->buf + c->pos;
-        const unsigned char *end = c->buf + c->len;
+        const unsigned char *end = p + (avail < WINDOW ? avail : WINDOW);
         size_t count[4] = {0, 0, 0, 0};
         int inq = 0, i, best = 0, done = 0;
         int rc;
@@ -870,7 +874,7 @@ detect_delimiter(struct csv *c)
                     count[i] += ch == cand[i];
             }
         }
-        if (!done && !c->eof && c->len - c->pos <= WINDOW) {
+        if (!done && !c->eof && avail < WINDOW) {
             rc = refill(c);
             if (rc < 0)
                 return rc;
