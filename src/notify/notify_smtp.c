@@ -248,21 +248,24 @@ nsmtp_write(struct nsmtp *n)
     return notify_journal(n->js, n->ju, q->n);
 }
 
-/* Queue the next part of the first queue in a transaction of its own; then
- * the composer may find more. */
+/* Queue the next part of the first queue, or (end) build the index that a
+ * queue stopping before it is done leaves out, in a transaction of its
+ * own; after a part the composer may find more. */
 static int
-nsmtp_queue_part(struct nsmtp *n)
+nsmtp_queue_part(struct nsmtp *n, int end)
 {
     struct store_queue *q = n->x->queue;
     int rc;
 
     if ((rc = notify_begin(n->js)) != TOCSIN_OK)
         return rc;
-    if ((rc = store_msg_queue(n->js, q, NOTIFY_QUEUE_PART)) != TOCSIN_OK) {
+    rc = end ? store_msg_queue_end(n->js, q)
+             : store_msg_queue(n->js, q, NOTIFY_QUEUE_PART);
+    if (rc != TOCSIN_OK) {
         store_rollback(n->js);
         return rc;
     }
-    if ((rc = store_commit(n->js)) != TOCSIN_OK)
+    if ((rc = store_commit(n->js)) != TOCSIN_OK || end)
         return rc;
     pthread_mutex_lock(&n->mu);
     n->exhausted = 0;
@@ -271,21 +274,6 @@ nsmtp_queue_part(struct nsmtp *n)
         pthread_cond_signal(&n->cv);
     pthread_mutex_unlock(&n->mu);
     return TOCSIN_OK;
-}
-
-/* The queue stops before it is done: build the indexes it left out. */
-static int
-nsmtp_queue_end(struct nsmtp *n)
-{
-    int rc;
-
-    if ((rc = notify_begin(n->js)) != TOCSIN_OK)
-        return rc;
-    if ((rc = store_msg_queue_end(n->js, n->x->queue)) != TOCSIN_OK) {
-        store_rollback(n->js);
-        return rc;
-    }
-    return store_commit(n->js);
 }
 
 static void *
@@ -311,7 +299,7 @@ nsmtp_journal(void *arg)
         }
         if (n->jquit && n->jq.n == 0 && n->asked == n->durable) {
             pthread_mutex_unlock(&n->jmu);
-            rc = queue ? nsmtp_queue_end(n) : TOCSIN_OK;
+            rc = queue ? nsmtp_queue_part(n, 1) : TOCSIN_OK;
             pthread_mutex_lock(&n->jmu);
             if (rc != TOCSIN_OK)
                 n->jfail = rc;
@@ -323,7 +311,7 @@ nsmtp_journal(void *arg)
             (!parted ||
              (n->asked == n->durable && !(n->jflush && n->jq.n > 0)))) {
             pthread_mutex_unlock(&n->jmu);
-            rc = nsmtp_queue_part(n);
+            rc = nsmtp_queue_part(n, 0);
             queue = !n->x->queue->done;
             parted = 1;
             pthread_mutex_lock(&n->jmu);

@@ -558,7 +558,7 @@ store_step(struct store *s, enum store_stmt k, const char *sql)
         return rc;
     rc = sqlite3_step(s->stmt[k]) == SQLITE_DONE ? TOCSIN_OK
                                                  : store_fail(s, TOCSIN_EDB);
-    sqlite3_reset(s->stmt[k]);
+    store_done(s->stmt[k]);
     return rc;
 }
 
