@@ -9,8 +9,11 @@ set -eu
 # the HTML report as a screenshot and an A4 PDF in the e2e_report_html test
 # (tests/report/test_report_html.sh), which is skipped without it. postfix
 # provides smtp-sink and smtp-source, the SMTP peer of the e2e_smtp test
-# and of bench/smtp and bench/notify; its daemon is never run (debconf
-# "No configuration", preseeded below).
+# and of bench/smtp and bench/notify; the system's own daemon is never run
+# (debconf "No configuration", preseeded below): the e2e_postfix test
+# (tests/notify/test_postfix.sh) starts a private instance of its own, with
+# AUTH PLAIN and LOGIN (libsasl2-modules) against a Cyrus sasldb made by
+# saslpasswd2 (sasl2-bin).
 # spamassassin scores the default message templates (e2e_spam test).
 PACKAGES="
 build-essential
@@ -35,6 +38,8 @@ clang
 libclang-rt-14-dev
 chromium
 postfix
+sasl2-bin
+libsasl2-modules
 spamassassin
 "
 
