@@ -4,8 +4,9 @@
  * Each connection keeps a queue of the replies it waits for (what was
  * sent, and for which of its at most two transactions), a queue of output
  * segments (command text in a per-connection buffer, payloads pointing at
- * the caller's message: never copied) written with one writev(), and a
- * fixed input buffer from which reply lines are parsed.
+ * the caller's message: not copied in the clear) written with one
+ * sendmsg() (over TLS: copied into one record), and a fixed input buffer
+ * from which reply lines are parsed.
  *
  * A loop iteration: tick, timeouts, reconnects, hand out messages to free
  * connections, QUIT the idle ones, commit() the payloads queued since the
@@ -43,12 +44,13 @@
 #include "../util/limits.h"
 #include "../util/log.h"
 
-#define TICK_MS     100 /* cb->tick() interval */
-#define POLL_MS     10  /* next() asked again after it returned 0 */
-#define FILL_ROUNDS 64  /* next() calls per connection and iteration */
-#define EXQ         16  /* replies a connection may wait for */
-#define NSEG        16  /* output segments queued on a connection */
-#define NTXN        2   /* transactions of a connection in flight */
+#define TICK_MS     100   /* cb->tick() interval */
+#define POLL_MS     10    /* next() asked again after it returned 0 */
+#define FILL_ROUNDS 64    /* next() calls per connection and iteration */
+#define EXQ         16    /* replies a connection may wait for */
+#define NSEG        16    /* output segments queued on a connection */
+#define TLS_RECORD  16384 /* the most plaintext in one TLS record */
+#define NTXN        2     /* transactions of a connection in flight */
 #define INBUF       (2 * LIMIT_SMTP_LINE)
 #define ENH_MAX     16         /* "5.123.123" and NUL */
 #define WAKE_ID     UINT32_MAX /* epoll data of the caller's wake_fd */
@@ -139,6 +141,8 @@ struct conn {
     unsigned ex_head, ex_n;
     /* output */
     struct buf cmd;
+    struct buf tls_out; /* over TLS: the plaintext of the record being sent */
+    size_t tls_len;     /* its length while SSL_write() wants a retry */
     struct seg seg[NSEG];
     unsigned seg_head, seg_n;
     struct txn txn[NTXN];
@@ -403,6 +407,8 @@ conn_reset(struct run *r, struct conn *c, int clean)
     c->ex_head = c->ex_n = 0;
     c->seg_head = c->seg_n = 0;
     buf_scrub(&c->cmd);
+    buf_scrub(&c->tls_out);
+    c->tls_len = 0;
     c->started = 0;
     c->quit = QR_NONE;
     c->idle_since = 0;
@@ -701,6 +707,32 @@ io_read(struct conn *c, char *p, size_t n)
     }
 }
 
+/*
+ * Over TLS, the queued segments (the end of one message and the commands
+ * of the next, say) go into one record of at most TLS_RECORD bytes, as
+ * they go into one sendmsg() in the clear. Written one record each, a
+ * server such as Postfix answers the end of the message at once and the
+ * next commands in a second small write, which Nagle's algorithm then
+ * holds until this side's delayed ACK: 40 ms a message. 0 or -1 (memory).
+ */
+static int
+tls_stage(struct conn *c, const struct iovec *iov, unsigned n)
+{
+    unsigned i;
+    size_t take;
+
+    buf_reset(&c->tls_out);
+    for (i = 0; i < n && c->tls_out.len < TLS_RECORD; i++) {
+        take = iov[i].iov_len;
+        if (take > TLS_RECORD - c->tls_out.len)
+            take = TLS_RECORD - c->tls_out.len;
+        if (buf_append(&c->tls_out, iov[i].iov_base, take) != 0)
+            return -1;
+    }
+    c->tls_len = c->tls_out.len;
+    return 0;
+}
+
 /* Write what is queued: 0 all written or would block; -1 error. */
 static int
 io_flush(struct run *r, struct conn *c)
@@ -727,19 +759,21 @@ io_flush(struct run *r, struct conn *c)
         if (c->tls_on) {
             int err;
 
+            if (c->tls_len == 0 && tls_stage(c, iov, n) != 0)
+                return -1;
             ERR_clear_error();
-            k = SSL_write(c->ssl, iov[0].iov_base,
-                          (int)(iov[0].iov_len > INT32_MAX ? INT32_MAX
-                                                           : iov[0].iov_len));
+            k = SSL_write(c->ssl, c->tls_out.data, (int)c->tls_len);
             if (k <= 0) {
                 err = SSL_get_error(c->ssl, (int)k);
                 if (err == SSL_ERROR_WANT_WRITE ||
                     err == SSL_ERROR_WANT_READ) {
+                    /* the retry must pass the same bytes */
                     c->want_write = err == SSL_ERROR_WANT_WRITE;
                     return 0;
                 }
                 return -1;
             }
+            c->tls_len = 0;
         } else {
             struct msghdr mh;
 
@@ -776,6 +810,7 @@ io_flush(struct run *r, struct conn *c)
     c->want_write = 0;
     c->seg_head = 0;
     buf_scrub(&c->cmd);
+    buf_scrub(&c->tls_out);
     return 0;
 }
 
@@ -1895,6 +1930,7 @@ smtp_run(const struct smtp_options *o, const struct smtp_callbacks *cb,
         c->backoff_ms = SMTP_BACKOFF_MIN_MS;
         c->addr_i = i;
         buf_init(&c->cmd, LIMIT_SMTP_CMD_BYTES);
+        buf_init(&c->tls_out, TLS_RECORD);
     }
     memset(&ign, 0, sizeof ign);
     ign.sa_handler = SIG_IGN;
@@ -1916,6 +1952,7 @@ smtp_run(const struct smtp_options *o, const struct smtp_callbacks *cb,
         }
         conn_reset(&r, c, 0);
         buf_wipe(&c->cmd);
+        buf_wipe(&c->tls_out);
     }
     if (rc == 0 && r.fatal)
         rc = TOCSIN_EIO;
