@@ -14,7 +14,7 @@ tocsin=$1
 root=${TOCSIN_SOURCE_ROOT:-.}
 . "$root/tests/tap.sh"
 
-tests=14
+tests=16
 echo "1..$tests"
 
 PATH=$PATH:/usr/sbin:/sbin
@@ -321,5 +321,24 @@ sed 's/^/# /' "$tmp/o" | tail -n 2
 [ "$rc" -eq 0 ] || grep smtpd "$P/maillog" | grep -v disconnect | tail -n 8 | sed 's/^/# /'
 check "and Postfix delivers them too ($((want * 2)) in all)" \
     delivered $((want * 2))
+
+# A relay that takes smaller messages than tocsin's (SIZE in its EHLO
+# reply): each fails here, with the reason kept, and none is sent.
+pf stop >/dev/null 2>&1
+postconf -c "$P/etc" -e message_size_limit=3000
+mark=$(wc -l <"$P/maillog")
+pf start >/dev/null 2>&1
+sleep 1
+newcase "$tmp/sz" tocsin 'right horse battery'
+"$tocsin" notify --case "$tmp/sz" --smtp "smtp://127.0.0.1:$port" \
+    --require-tls >"$tmp/o" 2>&1
+reasons=$(sqlite3 "file:$tmp/sz/case.db?mode=ro" \
+    "SELECT count(*) FROM messages WHERE state = 4 AND code = 552 AND
+     reply LIKE '%SIZE limit%'" 2>/dev/null || echo 0)
+check "a relay with SIZE 3000: all $want failed here, the reason kept" \
+    test "$(json_get "$tmp/sz" failed)" -eq "$want" -a "$reasons" -eq "$want"
+check "and Postfix was not sent one of them" \
+    test "$(tail -n +"$((mark + 1))" "$P/maillog" | grep -c 'queued as\|size')" \
+    -eq 0 -a "$(find "$P/mail/box/new" -type f | wc -l)" -eq $((want * 2))
 
 exit "$fail"
