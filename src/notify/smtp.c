@@ -471,6 +471,30 @@ conn_fail(struct run *r, struct conn *c, int code, const char *enh,
     c->state = CS_WAIT;
 }
 
+/*
+ * A session the server or tocsin ends at a command boundary (a refused
+ * greeting, EHLO or AUTH; no STARTTLS when TLS is required): say QUIT
+ * before closing, as RFC 5321 4.1.1.10 asks, without waiting for the 221.
+ * Not after a 421 (the server closes) nor an I/O error.
+ */
+static void
+conn_refuse(struct run *r, struct conn *c, int code, const char *enh,
+            const char *text)
+{
+    static const char quit[] = "QUIT\r\n";
+
+    if (c->fd >= 0 && c->state == CS_SESSION && c->seg_n == 0) {
+        if (c->tls_on) {
+            ERR_clear_error();
+            (void)SSL_write(c->ssl, quit, (int)sizeof quit - 1);
+        } else {
+            (void)send(c->fd, quit, sizeof quit - 1,
+                       MSG_NOSIGNAL | MSG_DONTWAIT);
+        }
+    }
+    conn_fail(r, c, code, enh, text);
+}
+
 /* The session ended with QUIT (or the run stops before a transaction). */
 static void
 conn_close(struct run *r, struct conn *c)
@@ -500,6 +524,7 @@ protocol_error(struct run *r, struct conn *c, const char *what)
 
 static void send_ehlo(struct run *r, struct conn *c, int helo);
 static void tls_step(struct run *r, struct conn *c);
+static void send_quit(struct run *r, struct conn *c, enum quit_reason q);
 
 static void
 after_connect(struct run *r, struct conn *c)
@@ -638,6 +663,8 @@ tls_step(struct run *r, struct conn *c)
         c->deadline = 0;
         if (r->o->tls == SMTP_TLS_IMPLICIT)
             ex_push(r, c, EX_GREETING, -1);
+        else if (r->draining)
+            send_quit(r, c, QR_DRAIN);
         else
             send_ehlo(r, c, 0);
         conn_events(r, c);
@@ -948,11 +975,16 @@ send_login_part(struct run *r, struct conn *c, const char *s, int kind)
     ex_push(r, c, kind, -1);
 }
 
-/* After EHLO/HELO: STARTTLS, AUTH, or ready. */
+/* After EHLO/HELO: STARTTLS, AUTH, or ready; QUIT when the run stops. */
 static void
 setup_next(struct run *r, struct conn *c)
 {
     const struct smtp_options *o = r->o;
+
+    if (r->draining) {
+        send_quit(r, c, QR_DRAIN);
+        return;
+    }
 
     if (!c->tls_on &&
         (o->tls == SMTP_TLS_STARTTLS || o->tls == SMTP_TLS_REQUIRE)) {
@@ -967,19 +999,19 @@ setup_next(struct run *r, struct conn *c)
         if (o->tls == SMTP_TLS_REQUIRE) {
             run_fatal(r, "TLS required but the server does not offer "
                          "STARTTLS");
-            conn_fail(r, c, 0, "", "no STARTTLS");
+            conn_refuse(r, c, 0, "", "no STARTTLS");
             return;
         }
     }
     if (o->user != NULL && !c->authed) {
         if (!c->tls_on && !o->allow_plain_auth) {
             run_fatal(r, "refusing to send the password without TLS");
-            conn_fail(r, c, 0, "", "no TLS for AUTH");
+            conn_refuse(r, c, 0, "", "no TLS for AUTH");
             return;
         }
         if (!c->auth_plain && !c->auth_login) {
             run_fatal(r, "the server offers no AUTH PLAIN or LOGIN");
-            conn_fail(r, c, 0, "", "no AUTH");
+            conn_refuse(r, c, 0, "", "no AUTH");
             return;
         }
         send_auth(r, c);
@@ -1252,10 +1284,12 @@ on_reply(struct run *r, struct conn *c)
     }
     switch (kind) {
     case EX_GREETING:
-        if (code == 220)
+        if (code == 220 && r->draining)
+            send_quit(r, c, QR_DRAIN);
+        else if (code == 220)
             send_ehlo(r, c, 0);
         else
-            conn_fail(r, c, code, c->r_enh, "greeting refused");
+            conn_refuse(r, c, code, c->r_enh, "greeting refused");
         break;
     case EX_EHLO:
         if (code == 250) {
@@ -1264,7 +1298,7 @@ on_reply(struct run *r, struct conn *c)
         } else if (code >= 500)
             send_ehlo(r, c, 1);
         else
-            conn_fail(r, c, code, c->r_enh, "EHLO refused");
+            conn_refuse(r, c, code, c->r_enh, "EHLO refused");
         break;
     case EX_HELO:
         if (code == 250) {
@@ -1272,9 +1306,9 @@ on_reply(struct run *r, struct conn *c)
             setup_next(r, c);
         } else if (code >= 500) {
             run_fatal(r, "the server refuses EHLO and HELO (%d)", code);
-            conn_fail(r, c, code, c->r_enh, "HELO refused");
+            conn_refuse(r, c, code, c->r_enh, "HELO refused");
         } else
-            conn_fail(r, c, code, c->r_enh, "HELO refused");
+            conn_refuse(r, c, code, c->r_enh, "HELO refused");
         break;
     case EX_STARTTLS:
         if (code == 220) {
@@ -1290,7 +1324,7 @@ on_reply(struct run *r, struct conn *c)
         } else if (r->o->tls == SMTP_TLS_REQUIRE) {
             if (code >= 500)
                 run_fatal(r, "the server refuses STARTTLS (%d)", code);
-            conn_fail(r, c, code, c->r_enh, "STARTTLS refused");
+            conn_refuse(r, c, code, c->r_enh, "STARTTLS refused");
         } else {
             /* Opportunistic: go on without TLS. */
             c->starttls = 0;
@@ -1310,9 +1344,9 @@ on_reply(struct run *r, struct conn *c)
             send_login_part(r, c, r->o->password, EX_AUTH_PASS);
         } else if (code >= 500) {
             run_fatal(r, "authentication rejected (%d)", code);
-            conn_fail(r, c, code, c->r_enh, "authentication rejected");
+            conn_refuse(r, c, code, c->r_enh, "authentication rejected");
         } else
-            conn_fail(r, c, code, c->r_enh, "authentication failed");
+            conn_refuse(r, c, code, c->r_enh, "authentication failed");
         break;
     case EX_MAIL:
     case EX_RCPT:
@@ -1541,14 +1575,10 @@ phase_idle(struct run *r)
     for (i = 0; i < r->nconn; i++) {
         struct conn *c = &r->conns[i];
 
+        /* A session being set up (TLS, greeting, EHLO, AUTH) goes on to
+         * its next command boundary and says QUIT there (setup_next). */
         if (r->draining && (conn_setup(c) || c->state == CS_DORMANT) &&
-            c->state != CS_SESSION) {
-            conn_reset(r, c, 0);
-            c->state = CS_CLOSED;
-            continue;
-        }
-        if (r->draining && c->state == CS_SESSION) {
-            /* No transaction before READY: just close. */
+            c->state != CS_SESSION && c->state != CS_TLS) {
             conn_reset(r, c, 0);
             c->state = CS_CLOSED;
             continue;

@@ -14,7 +14,7 @@ tocsin=$1
 root=${TOCSIN_SOURCE_ROOT:-.}
 . "$root/tests/tap.sh"
 
-tests=16
+tests=17
 echo "1..$tests"
 
 PATH=$PATH:/usr/sbin:/sbin
@@ -177,6 +177,7 @@ check "synth, init, run and the case's relay settings" test $? -eq 0
 newcase "$tmp/m" "" "" && "$tocsin" notify --case "$tmp/m" >/dev/null 2>&1
 want=$(find "$tmp/m/maildir/new" -type f | wc -l)
 
+mark0=$(wc -l <"$P/maillog")
 "$tocsin" notify --case "$tmp/c" --smtp "smtp://127.0.0.1:$port" \
     --require-tls >"$tmp/o" 2>&1
 rc=$?
@@ -189,6 +190,20 @@ sed -n '/535/s/^/# /p' "$tmp/o" | head -n 2
 
 sed -i "s|^password =.*|password = right horse battery|" "$tmp/c/case.ini"
 mark=$(wc -l <"$P/maillog")
+# quits FROM TO: every smtpd session in lines FROM..TO of the log ended
+# with QUIT (RFC 5321 4.1.1.10), none with a lost connection
+quits() {
+    sed -n "$(($1 + 1)),$2p" "$P/maillog" | python3 -c '
+import sys
+log = [l for l in sys.stdin.read().splitlines() if "/smtpd[" in l]
+disc = [l for l in log if " disconnect from " in l]
+bad = [l for l in log if "lost connection" in l] + \
+      [l for l in disc if " quit=1 " not in l]
+for l in bad[:5]:
+    print(l)
+sys.exit(1 if bad or not disc else 0)'
+}
+check "and every session of that run ended with QUIT" quits "$mark0" "$mark"
 "$tocsin" notify --case "$tmp/c" --smtp "smtp://127.0.0.1:$port" \
     --require-tls --concurrency 4 >"$tmp/o" 2>&1
 rc=$?
