@@ -13,7 +13,7 @@ set -eu
 # (debconf "No configuration", preseeded below): the e2e_postfix test
 # (tests/notify/test_postfix.sh) starts a private instance of its own, with
 # AUTH PLAIN and LOGIN (libsasl2-modules) against a Cyrus sasldb made by
-# saslpasswd2 (sasl2-bin).
+# saslpasswd2 (sasl2-bin), over TLS with a certificate made by openssl.
 # spamassassin scores the default message templates (e2e_spam test).
 PACKAGES="
 build-essential
@@ -40,6 +40,7 @@ chromium
 postfix
 sasl2-bin
 libsasl2-modules
+openssl
 spamassassin
 "
 
