@@ -12,6 +12,7 @@
 # corpus per target (seeded from fuzz/corpus/, grown by the fuzzer) and
 # crash-* files. The committed corpus is never written; copy a crasher
 # there by hand once it is fixed. Exit status 1 when a target crashed.
+# FUZZ_SEED: libFuzzer's seed (default: a new one each run).
 set -eu
 
 all="csv csv_scalar jsonl name date address email phone iban idnum mapping
@@ -79,6 +80,7 @@ libmicrohttpd openssl) -lm -lpthread" ;;
     [ -f "$root/fuzz/$harness.dict" ] && dict=-dict=$root/fuzz/$harness.dict
     par=
     [ "$jobs" -gt 1 ] && par="-jobs=$jobs -workers=$jobs"
+    [ -n "${FUZZ_SEED:-}" ] && par="$par -seed=$FUZZ_SEED"
     echo "== running fuzz_$t for ${secs}s"
     # shellcheck disable=SC2086
     if ! (cd "$out" && "$out/fuzz_$t" -max_total_time="$secs" \

@@ -3,11 +3,18 @@
 # with clang (libFuzzer, ASan, UBSan) and fuzzed for FUZZ_SECONDS (default
 # 3) seconds, two targets at a time; "ok" per target that found nothing.
 # Without clang or its libFuzzer runtime each target is skipped
-# (scripts/deps.sh installs them). See fuzz/README.
+# (scripts/deps.sh installs them). The seed is fixed (FUZZ_SEED, default
+# 1): every run tries the same inputs, so a target that fails here fails
+# again on the same tree and its input can be found; scripts/fuzz.sh
+# explores with a new seed each run. A failing target's input is printed
+# in base64 (decode it into a file and run the harness on it). See
+# fuzz/README.
 # usage: test_fuzz_short.sh   (env TOCSIN_SOURCE_ROOT: the source tree)
 root=${TOCSIN_SOURCE_ROOT:-$(cd "$(dirname "$0")/../.." && pwd)}
 fuzz="$root/scripts/fuzz.sh"
 secs=${FUZZ_SECONDS:-3}
+FUZZ_SEED=${FUZZ_SEED:-1}
+export FUZZ_SEED
 cc=${FUZZ_CC:-clang}
 targets=$(sh "$fuzz" --list) || exit 1
 total=$(echo "$targets" | wc -l)
@@ -52,11 +59,16 @@ report() { # report N TARGET
     else
         echo "not ok $1 - $2 fuzzed ${secs}s"
         sed 's/^/# /' "$work/$2.out"
-        # The crash report from the fuzzer's log (the input is in
-        # crash-*, but the directory is removed: rerun scripts/fuzz.sh).
+        # The crash report from the fuzzer's log, and the input itself
+        # (the directory is removed at exit).
         [ -f "$work/out/fuzz_$2.log" ] &&
             grep -E -A30 '^==[0-9]+==|ERROR|SUMMARY' \
                 "$work/out/fuzz_$2.log" | head -60 | sed 's/^/# /'
+        for f in "$work/out/crash-$2-"*; do
+            [ -f "$f" ] || continue
+            echo "# input $(basename "$f") (seed $FUZZ_SEED), base64:"
+            base64 -w 76 "$f" | head -n 300 | sed 's/^/#   /'
+        done
     fi
 }
 
