@@ -2,9 +2,9 @@
  * fuzz_csv.c - libFuzzer harness for the CSV reader (and the gzip source
  * under it: inputs starting with 1f 8b are gunzipped).
  *
- * Every input is read twice: with unlimited reads, and with reads of
- * 1 + size % 13 bytes (gzip: 1 + size % 4096, as gzip inputs may decode to
- * megabytes), so that buffer boundaries fall everywhere. Besides
+ * Every input is read three times: with unlimited reads, and with reads
+ * of the two sizes fuzz_read_sizes() gives (small ones, and 14 to 4096
+ * bytes), so that buffer boundaries fall everywhere. Besides
  * what the sanitizers catch, the harness aborts when
  *  - the two readings differ (rows, fields, positions, errors),
  *  - a good row's field holds a NUL or invalid UTF-8,
@@ -125,7 +125,10 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     char d = delims[size % 4];
 
     int gz = size >= 2 && data[0] == 0x1f && data[1] == 0x8b;
-    size_t chunk = 1 + size % (gz ? 4096 : 13);
+    size_t chunk[2];
+    uint64_t whole;
+
+    fuzz_read_sizes(size, gz, chunk);
 
 #ifdef FUZZING_BUILD_MODE_UNSAFE_FOR_PRODUCTION
     /* The fuzzing build's limits are small: gzip bombs teach nothing more
@@ -134,7 +137,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         return 0;
 #endif
 
-    if (run(data, size, 0, d) != run(data, size, chunk, d))
+    whole = run(data, size, 0, d);
+    if (run(data, size, chunk[0], d) != whole ||
+        run(data, size, chunk[1], d) != whole)
         abort();
     return 0;
 }

@@ -2,9 +2,9 @@
  * fuzz_jsonl.c - libFuzzer harness for the JSON Lines reader (and the
  * gzip source under it).
  *
- * Every input is read twice, with unlimited reads and with reads of
- * 1 + size % 13 bytes (gzip: 1 + size % 4096, as gzip inputs may decode to
- * megabytes); the harness aborts when the readings differ, when a
+ * Every input is read three times, with unlimited reads and with reads
+ * of the two sizes fuzz_read_sizes() gives (small ones, and 14 to 4096
+ * bytes); the harness aborts when the readings differ, when a
  * value holds a NUL or invalid UTF-8, or when a row breaks the reader's
  * documented limits.
  */
@@ -104,7 +104,10 @@ int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     int gz = size >= 2 && data[0] == 0x1f && data[1] == 0x8b;
-    size_t chunk = 1 + size % (gz ? 4096 : 13);
+    size_t chunk[2];
+    uint64_t whole;
+
+    fuzz_read_sizes(size, gz, chunk);
 
 #ifdef FUZZING_BUILD_MODE_UNSAFE_FOR_PRODUCTION
     /* The fuzzing build's limits are small: gzip bombs teach nothing more
@@ -113,7 +116,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         return 0;
 #endif
 
-    if (run(data, size, 0) != run(data, size, chunk))
+    whole = run(data, size, 0);
+    if (run(data, size, chunk[0]) != whole ||
+        run(data, size, chunk[1]) != whole)
         abort();
     return 0;
 }

@@ -44,6 +44,21 @@ fuzz_mix_u64(uint64_t h, uint64_t v)
     return fuzz_mix(h, &v, sizeof(v));
 }
 
+/*
+ * The read sizes a reader harness compares with one unlimited read: small
+ * reads (1 + size % 13 bytes; gzip data, which may decode to megabytes:
+ * 1 + size % 4096) and reads of 14 to 4096 bytes, which end in every
+ * place of a record near the fuzzing build's 4 KB line limit. A mismatch
+ * at 33-byte reads, where the record limit's error column depended on how
+ * much had been read, went unseen with small reads alone.
+ */
+static inline void
+fuzz_read_sizes(size_t size, int gz, size_t out[2])
+{
+    out[0] = 1 + size % (gz ? 4096 : 13);
+    out[1] = 14 + (size * 131) % 4083;
+}
+
 /* Whether gzip data decodes to more than max bytes. */
 static inline int
 fuzz_decodes_to_more(const uint8_t *data, size_t size, size_t max)

@@ -574,9 +574,14 @@ record_end:
     return P_OK;
 
 too_long:
+    /* Where the record passes the limit, not where the scan stopped
+     * beyond it: that depends on how much of the input has been read. A
+     * record whose line breaks carried it past the limit: at the start of
+     * its last line. */
     if (nl == 0)
         return struct_error(r, CSV_ERR_TOO_LONG, base + LINE_LIMIT, base, 0,
                             nf + 1, nl);
+    p = base + LINE_LIMIT > line_start ? base + LINE_LIMIT : line_start;
     return struct_error(r, CSV_ERR_TOO_LONG, p, line_start, nl, nf + 1, nl);
 }
 

@@ -508,6 +508,27 @@ record_length_limit(void **state)
         assert_int_equal(buf_appendc(&want, 'z'), 0);
     assert_int_equal(buf_appends(&want, "}T\nS:4,1,2,0"), 0);
     check_big(buf_str(&data), buf_len(&data), buf_str(&want));
+
+    /* A record whose quoted first field spans two lines and whose second
+     * field passes the limit, with nothing of interest far beyond it: the
+     * error is where the limit is passed, however much of the input has
+     * been read (it was where the scan stopped: the real end far away in
+     * one read, the end of what was read so far in 64 KiB reads). Reading
+     * goes on at the line break inside the quotes. */
+    buf_reset(&data);
+    buf_reset(&want);
+    assert_int_equal(buf_appends(&data, "a,b\n\"x\ny\","), 0);
+    for (i = 0; i < LIMIT_LINE_BYTES + 200000; i++)
+        assert_int_equal(buf_appendc(&data, 'z'), 0);
+    assert_int_equal(buf_appends(&data, "\nok,1\n"), 0);
+    assert_int_equal(buf_printf(&want,
+                                "H2:[a][b]\n2!4@3:%u#2{\"x}\n3!1@3:2#1{",
+                                LIMIT_LINE_BYTES - 2),
+                     0);
+    assert_int_equal(buf_append(&want, buf_str(&data) + 7, LIMIT_LINE_BYTES),
+                     0);
+    assert_int_equal(buf_appends(&want, "}T\n4+1:[ok][1]\nS:4,1,2,0"), 0);
+    check_big(buf_str(&data), buf_len(&data), buf_str(&want));
     buf_free(&data);
     buf_free(&want);
 }
