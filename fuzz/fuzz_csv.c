@@ -143,3 +143,19 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         abort();
     return 0;
 }
+
+#ifdef FUZZ_READ_SIZES
+static uint64_t
+reading(const uint8_t *data, size_t size, size_t chunk, unsigned variant)
+{
+    static const char delims[4] = {0, ',', ';', '\t'};
+
+    return run(data, size, chunk, delims[variant]);
+}
+
+int
+main(int argc, char **argv)
+{
+    return fuzz_read_sizes_main(argc, argv, reading, 4);
+}
+#endif

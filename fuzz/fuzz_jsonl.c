@@ -122,3 +122,18 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         abort();
     return 0;
 }
+
+#ifdef FUZZ_READ_SIZES
+static uint64_t
+reading(const uint8_t *data, size_t size, size_t chunk, unsigned variant)
+{
+    (void)variant;
+    return run(data, size, chunk);
+}
+
+int
+main(int argc, char **argv)
+{
+    return fuzz_read_sizes_main(argc, argv, reading, 1);
+}
+#endif

@@ -4,6 +4,9 @@
 #
 #   scripts/fuzz.sh [SECONDS] [TARGET...]
 #   scripts/fuzz.sh --list                    print the targets, one a line
+#   scripts/fuzz.sh --read-sizes [TARGET...]  readers (csv csv_scalar jsonl):
+#       every input of the committed and working corpus, read with every
+#       read size 1-200 and then every 37th up to 4 200, against one read
 #
 # TARGET: csv csv_scalar jsonl name date address email phone iban idnum
 # mapping compare template mime serve (default: all).
@@ -20,6 +23,12 @@ compare template mime serve"
 if [ "${1:-}" = --list ]; then
     printf '%s\n' $all
     exit 0
+fi
+read_sizes=0
+if [ "${1:-}" = --read-sizes ]; then
+    read_sizes=1
+    shift
+    set -- 0 ${*:-csv csv_scalar jsonl}
 fi
 secs=${1:-60}
 [ $# -gt 0 ] && shift
@@ -71,6 +80,21 @@ $(pkg-config --cflags sqlite3 libmicrohttpd openssl)"
 libmicrohttpd openssl) -lm -lpthread" ;;
     *) echo "fuzz.sh: unknown target $t" >&2; exit 2 ;;
     esac
+    if [ "$read_sizes" -eq 1 ]; then
+        case $t in
+        csv | csv_scalar | jsonl) ;;
+        *) echo "fuzz.sh: --read-sizes: $t is not a reader" >&2; exit 2 ;;
+        esac
+        echo "== read sizes: $t"
+        mkdir -p "$out/corpus_$t"
+        # shellcheck disable=SC2086
+        $cc $(echo "$cflags" | sed 's/-fsanitize=fuzzer,/-fsanitize=/') \
+            -DFUZZ_READ_SIZES $extra "$root/fuzz/fuzz_$harness.c" $t_srcs \
+            $libs -o "$out/read_sizes_$t"
+        "$out/read_sizes_$t" "$root/fuzz/corpus/$harness" \
+            "$out/corpus_$t" || status=1
+        continue
+    fi
     echo "== building fuzz_$t"
     # shellcheck disable=SC2086
     $cc $cflags $extra "$root/fuzz/fuzz_$harness.c" $t_srcs $libs \
