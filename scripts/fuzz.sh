@@ -40,7 +40,7 @@ jobs=${FUZZ_JOBS:-1}
 
 mkdir -p "$out"
 cflags="-std=c17 -g -O1 -D_GNU_SOURCE -DFUZZING_BUILD_MODE_UNSAFE_FOR_PRODUCTION \
--fsanitize=fuzzer,address,undefined \
+-fsanitize=address,undefined \
 -fno-sanitize-recover=undefined -fno-omit-frame-pointer -I$root/src \
 $(pkg-config --cflags libsodium zlib json-c libutf8proc inih)"
 libs=$(pkg-config --libs libsodium zlib json-c libutf8proc inih)
@@ -88,16 +88,15 @@ libmicrohttpd openssl) -lm -lpthread" ;;
         echo "== read sizes: $t"
         mkdir -p "$out/corpus_$t"
         # shellcheck disable=SC2086
-        $cc $(echo "$cflags" | sed 's/-fsanitize=fuzzer,/-fsanitize=/') \
-            -DFUZZ_READ_SIZES $extra "$root/fuzz/fuzz_$harness.c" $t_srcs \
-            $libs -o "$out/read_sizes_$t"
+        $cc $cflags -DFUZZ_READ_SIZES $extra "$root/fuzz/fuzz_$harness.c" \
+            $t_srcs $libs -o "$out/read_sizes_$t"
         "$out/read_sizes_$t" "$root/fuzz/corpus/$harness" \
             "$out/corpus_$t" || status=1
         continue
     fi
     echo "== building fuzz_$t"
     # shellcheck disable=SC2086
-    $cc $cflags $extra "$root/fuzz/fuzz_$harness.c" $t_srcs $libs \
+    $cc -fsanitize=fuzzer $cflags $extra "$root/fuzz/fuzz_$harness.c" $t_srcs $libs \
         -o "$out/fuzz_$t"
     mkdir -p "$out/corpus_$t"
     dict=

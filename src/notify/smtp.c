@@ -477,21 +477,15 @@ conn_fail(struct run *r, struct conn *c, int code, const char *enh,
  * before closing, as RFC 5321 4.1.1.10 asks, without waiting for the 221.
  * Not after a 421 (the server closes) nor an I/O error.
  */
+static int io_flush(struct run *r, struct conn *c);
+
 static void
 conn_refuse(struct run *r, struct conn *c, int code, const char *enh,
             const char *text)
 {
-    static const char quit[] = "QUIT\r\n";
-
-    if (c->fd >= 0 && c->state == CS_SESSION && c->seg_n == 0) {
-        if (c->tls_on) {
-            ERR_clear_error();
-            (void)SSL_write(c->ssl, quit, (int)sizeof quit - 1);
-        } else {
-            (void)send(c->fd, quit, sizeof quit - 1,
-                       MSG_NOSIGNAL | MSG_DONTWAIT);
-        }
-    }
+    if (c->fd >= 0 && c->state == CS_SESSION && c->seg_n == 0 &&
+        out_cmd(c, "QUIT\r\n") == 0)
+        (void)io_flush(r, c);
     conn_fail(r, c, code, enh, text);
 }
 
